@@ -1,0 +1,45 @@
+import type { Batch } from '../tensor.js';
+
+/** An input that could not be used, with where and why; listed in results, never silently dropped. */
+export interface SkippedInput {
+  source: string; // file path, or file:row for manifests and CSVs
+  reason: string;
+}
+
+/** A decoded image at the model's input size: uint8, HWC, `channels` = 1 or 3. */
+export interface RawImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: number;
+}
+
+export interface DataBatch {
+  /** Model input in pixel space [0, 1] (images, model layout) or raw features (tabular). */
+  x: Batch;
+  labels: Int32Array;
+  /** Stable sample ids (file path relative to the dataset root, or row id). */
+  ids: string[];
+  /** Global 0-based position of each sample in the dataset's usable order. */
+  indices: number[];
+  /** Sensitive-attribute values per sample, by column name. */
+  groups: Record<string, string[]>;
+  /** The same images as uint8 HWC at the model input size, for probes that perturb raw pixels. */
+  images?: RawImage[];
+}
+
+export interface Dataset {
+  readonly kind: 'image-folder' | 'manifest' | 'idx' | 'tabular' | 'predictions';
+  readonly description: string;
+  readonly classNames: string[];
+  /** Group (sensitive attribute) columns this dataset carries. */
+  readonly groupColumns: string[];
+  /** Count of usable samples, if known before streaming. */
+  readonly size: number | null;
+  /** Stream the dataset in batches; each call starts from the beginning. */
+  batches(batchSize: number): AsyncIterable<DataBatch>;
+  /** Inputs skipped so far (complete after one full pass of `batches`). */
+  skipped(): SkippedInput[];
+  /** sha256 over the dataset's files and options; identical data gives an identical fingerprint. */
+  fingerprint(): Promise<string>;
+}
