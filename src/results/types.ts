@@ -14,7 +14,7 @@ export interface GateResult {
   /** block: a FAIL fails the audit (exit 1); warn: a violation is reported as WARN only. */
   severity: 'block' | 'warn';
   /** How the value is judged: the point estimate, or the interval (see README "Gates"). */
-  judge: 'point' | 'interval';
+  judge: 'point' | 'interval' | 'strict';
   status: GateStatus;
   value: number | boolean | null;
   lower?: number;
