@@ -104,8 +104,37 @@ export function evaluateGate(g: GateSpec, probes: Record<string, ProbeResult>): 
   return result('INSUFFICIENT', value, `${what}, but the interval ${interval} crosses the threshold`, extra);
 }
 
+/**
+ * Evaluate every gate. A gate on a family of values — e.g. `fairness.equalized_odds_difference`
+ * without `[sex]` — is expanded into one gate per member (each attribute and intersection), so
+ * "no group gap above 0.05" can be written once.
+ */
 export function evaluateGates(gates: readonly GateSpec[], probes: Record<string, ProbeResult>): GateResult[] {
-  return gates.map((g) => evaluateGate(g, probes));
+  const out: GateResult[] = [];
+  for (const g of gates) {
+    const members = familyMembers(g, probes);
+    if (members.length === 0) out.push(evaluateGate(g, probes));
+    else
+      for (const key of members) {
+        const path = [...g.path, key];
+        const metric = formatMetricPath(path);
+        out.push(evaluateGate({ ...g, path, metric, id: `${metric} ${g.op} ${fmt(g.threshold)}` }, probes));
+      }
+  }
+  return out;
+}
+
+function isLeaf(v: unknown): boolean {
+  return v === null || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'object' && 'value' in (v as object));
+}
+
+function familyMembers(g: GateSpec, probes: Record<string, ProbeResult>): string[] {
+  const probe = probes[g.path[0]];
+  if (!probe || probe.status !== 'ok') return [];
+  const v = lookupPath(probe.metrics, g.path.slice(1));
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || isLeaf(v)) return [];
+  const entries = Object.entries(v as Record<string, unknown>);
+  return entries.length > 0 && entries.every(([, x]) => isLeaf(x)) ? entries.map(([k]) => k) : [];
 }
 
 /** The audit verdict: the worst gate status (PASS when there are no gates). */
