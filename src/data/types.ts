@@ -28,6 +28,12 @@ export interface DataBatch {
   images?: RawImage[];
 }
 
+/** Per-pass options of `Dataset.batches` (additive; implementations may ignore options they cannot honour). */
+export interface BatchOptions {
+  /** Also deliver `DataBatch.images` (uint8 HWC) for image datasets; default off to save memory. */
+  images?: boolean;
+}
+
 export interface Dataset {
   readonly kind: 'image-folder' | 'manifest' | 'idx' | 'tabular' | 'predictions';
   readonly description: string;
@@ -37,7 +43,7 @@ export interface Dataset {
   /** Count of usable samples, if known before streaming. */
   readonly size: number | null;
   /** Stream the dataset in batches; each call starts from the beginning. */
-  batches(batchSize: number): AsyncIterable<DataBatch>;
+  batches(batchSize: number, options?: BatchOptions): AsyncIterable<DataBatch>;
   /** Inputs skipped so far (complete after one full pass of `batches`). */
   skipped(): SkippedInput[];
   /** sha256 over the dataset's files and options; identical data gives an identical fingerprint. */

@@ -1,0 +1,95 @@
+import type { Batch } from '../tensor.js';
+import type { Layout } from '../models/types.js';
+import type { RawImage } from './types.js';
+
+/** Image layouts a batch can be in (tabular 'NC' has no pixels). */
+export type ImageLayout = Exclude<Layout, 'NC'>;
+
+function imageLayout(layout: Layout): ImageLayout {
+  if (layout === 'NC') throw new Error("layout 'NC' is for tabular models; image batches need 'NCHW' or 'NHWC'");
+  return layout;
+}
+
+/**
+ * Turn uint8 HWC images (all the same size and channel count) into a model-input batch in pixel space
+ * [0, 1] (value / 255) and the given layout: [N, C, H, W] for NCHW, [N, H, W, C] for NHWC.
+ * Pure; used by the loaders and by probes that corrupt raw pixels and feed them back to the model.
+ */
+export function rawImagesToBatch(images: readonly RawImage[], layout: Layout): Batch {
+  const lay = imageLayout(layout);
+  if (images.length === 0) throw new Error('rawImagesToBatch needs at least one image');
+  const { width: w, height: h, channels: c } = images[0];
+  const per = w * h * c;
+  const out = new Float32Array(images.length * per);
+  images.forEach((img, n) => {
+    if (img.width !== w || img.height !== h || img.channels !== c) {
+      throw new Error(
+        `rawImagesToBatch: image ${n} is ${img.height}x${img.width}x${img.channels} but image 0 is ${h}x${w}x${c}; all images of a batch must share one size`,
+      );
+    }
+    if (img.data.length !== per) {
+      throw new Error(`rawImagesToBatch: image ${n} has ${img.data.length} bytes, expected ${per} (${h}x${w}x${c})`);
+    }
+    const base = n * per;
+    const src = img.data;
+    if (lay === 'NHWC') {
+      for (let i = 0; i < per; i++) out[base + i] = src[i] / 255;
+    } else {
+      const plane = h * w;
+      for (let p = 0; p < plane; p++) {
+        for (let ch = 0; ch < c; ch++) out[base + ch * plane + p] = src[p * c + ch] / 255;
+      }
+    }
+  });
+  const shape = lay === 'NHWC' ? [images.length, h, w, c] : [images.length, c, h, w];
+  return { data: out, shape };
+}
+
+/**
+ * Inverse of rawImagesToBatch: a [0, 1] image batch back to uint8 HWC images, each value clamped to
+ * [0, 1] and rounded to the nearest of the 256 levels (so rawImagesToBatch ∘ batchToRawImages is exact).
+ */
+export function batchToRawImages(batch: Batch, layout: Layout): RawImage[] {
+  const lay = imageLayout(layout);
+  if (batch.shape.length !== 4) throw new Error(`batchToRawImages needs a 4-d batch, got shape [${batch.shape.join(', ')}]`);
+  const [n, a, b, d] = batch.shape;
+  const [h, w, c] = lay === 'NHWC' ? [a, b, d] : [b, d, a];
+  const per = h * w * c;
+  const plane = h * w;
+  const images: RawImage[] = [];
+  for (let i = 0; i < n; i++) {
+    const data = new Uint8Array(per);
+    const base = i * per;
+    for (let p = 0; p < plane; p++) {
+      for (let ch = 0; ch < c; ch++) {
+        const v = lay === 'NHWC' ? batch.data[base + p * c + ch] : batch.data[base + ch * plane + p];
+        data[p * c + ch] = Math.round(Math.min(1, Math.max(0, v)) * 255);
+      }
+    }
+    images.push({ data, width: w, height: h, channels: c });
+  }
+  return images;
+}
+
+/** Reorder a batch between NCHW and NHWC (a copy; values unchanged). */
+export function convertLayout(batch: Batch, from: ImageLayout, to: ImageLayout): Batch {
+  if (from === to) return { data: batch.data.slice(), shape: batch.shape.slice() };
+  if (batch.shape.length !== 4) throw new Error(`convertLayout needs a 4-d batch, got shape [${batch.shape.join(', ')}]`);
+  const [n, a, b, d] = batch.shape;
+  const [h, w, c] = from === 'NHWC' ? [a, b, d] : [b, d, a];
+  const plane = h * w;
+  const per = plane * c;
+  const out = new Float32Array(batch.data.length);
+  for (let i = 0; i < n; i++) {
+    const base = i * per;
+    for (let p = 0; p < plane; p++) {
+      for (let ch = 0; ch < c; ch++) {
+        const hwc = base + p * c + ch;
+        const chw = base + ch * plane + p;
+        if (from === 'NHWC') out[chw] = batch.data[hwc];
+        else out[hwc] = batch.data[chw];
+      }
+    }
+  }
+  return { data: out, shape: to === 'NHWC' ? [n, h, w, c] : [n, c, h, w] };
+}

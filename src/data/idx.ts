@@ -1,0 +1,210 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { ModelSpec } from '../models/types.js';
+import type { BatchOptions, DataBatch, Dataset, RawImage, SkippedInput } from './types.js';
+import type { IdxDatasetSpec } from './schema.js';
+import { DATASET_DEFAULTS } from './schema.js';
+import { SkipLog } from './skip-log.js';
+import { imageBatches, checkBatchSize, type Candidate } from './image-pipeline.js';
+import { resolveImageTarget, type ImageTarget } from './target.js';
+import { matchesTarget, toTargetImage } from './decode.js';
+import { fingerprintFiles } from './fingerprint.js';
+import { unknownLabelReason } from './labels.js';
+
+/**
+ * IDX format (LeCun et al., the MNIST distribution format): a 4-byte magic 0x00 0x00 <type> <ndim>,
+ * then ndim big-endian uint32 dimensions, then the data in C order. Only unsigned bytes (type 0x08) are supported.
+ */
+export interface IdxHeader {
+  dims: number[];
+  headerBytes: number;
+}
+
+const U8 = 0x08;
+const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
+
+/** Parse and check an IDX header; `field` and `display` name the config key and file in errors. */
+export function parseIdxHeader(head: Buffer, fileSize: number, field: string, display: string, kind: 'images' | 'labels'): IdxHeader {
+  const expected = kind === 'images' ? '0x00000803 or 0x00000804' : '0x00000801';
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    throw new Error(`${field}: ${display} is gzip-compressed; decompress it first (gunzip -k ${display}) and point ${field} at the result`);
+  }
+  if (head.length < 4) throw new Error(`${field}: ${display} is not an IDX file (only ${head.length} bytes)`);
+  const magic = head.readUInt32BE(0);
+  const ndim = head[3];
+  const okDims = kind === 'images' ? ndim === 3 || ndim === 4 : ndim === 1;
+  if (head[0] !== 0 || head[1] !== 0 || head[2] !== U8 || !okDims) {
+    const what = head[0] === 0 && head[1] === 0 && head[2] !== U8 ? ` (element type 0x${head[2].toString(16)}; only unsigned bytes 0x08 are supported)` : '';
+    throw new Error(`${field}: ${display} is not an IDX ${kind} file (magic ${hex(magic)}, expected ${expected})${what}`);
+  }
+  const headerBytes = 4 + 4 * ndim;
+  if (head.length < headerBytes) throw new Error(`${field}: ${display} is truncated inside its IDX header`);
+  const dims = Array.from({ length: ndim }, (_, i) => head.readUInt32BE(4 + 4 * i));
+  const expectedSize = headerBytes + dims.reduce((a, b) => a * b, 1);
+  if (fileSize !== expectedSize) {
+    throw new Error(
+      `${field}: ${display} has ${fileSize} bytes but its header [${dims.join(', ')}] needs ${expectedSize}; the file is truncated or not IDX`,
+    );
+  }
+  return { dims, headerBytes };
+}
+
+async function readHeader(file: string, field: string, display: string, kind: 'images' | 'labels'): Promise<IdxHeader> {
+  let fh: FileHandle;
+  try {
+    fh = await open(file, 'r');
+  } catch (e) {
+    throw new Error(`${field}: cannot open ${display}: ${(e as Error).message}`);
+  }
+  try {
+    const { size } = await fh.stat();
+    const head = Buffer.alloc(Math.min(size, 4 + 4 * 255));
+    await readExactly(fh, head, 0);
+    return parseIdxHeader(head, size, field, display, kind);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function readExactly(fh: FileHandle, buf: Buffer, position: number): Promise<void> {
+  let got = 0;
+  while (got < buf.length) {
+    const { bytesRead } = await fh.read(buf, got, buf.length - got, position + got);
+    if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${position + got}`);
+    got += bytesRead;
+  }
+}
+
+/** Read `count` items of `itemBytes` each from `start`, in chunks, as a stream of buffers. */
+async function* chunks(fh: FileHandle, offset: number, count: number, itemBytes: number, perChunk: number): AsyncGenerator<{ first: number; buf: Buffer }> {
+  for (let first = 0; first < count; first += perChunk) {
+    const n = Math.min(perChunk, count - first);
+    const buf = Buffer.allocUnsafe(n * itemBytes);
+    await readExactly(fh, buf, offset + first * itemBytes);
+    yield { first, buf };
+  }
+}
+
+const CHUNK_BYTES = 4 << 20;
+
+export class IdxDataset implements Dataset {
+  readonly kind = 'idx' as const;
+  readonly groupColumns: string[] = [];
+  private readonly skips = new SkipLog();
+
+  private constructor(
+    readonly description: string,
+    readonly classNames: string[],
+    readonly size: number,
+    private readonly files: { images: string; labels: string; imagesDisplay: string; labelsDisplay: string },
+    private readonly header: { images: IdxHeader; labels: IdxHeader; count: number; height: number; width: number; channels: number },
+    private readonly target: ImageTarget,
+    private readonly spec: IdxDatasetSpec,
+    private readonly includeImagesByDefault: boolean,
+  ) {}
+
+  static async open(spec: IdxDatasetSpec, model: ModelSpec | null, baseDir: string, includeImages = false): Promise<IdxDataset> {
+    const images = path.resolve(baseDir, spec.images);
+    const labels = path.resolve(baseDir, spec.labels);
+    const ih = await readHeader(images, 'dataset.images', spec.images, 'images');
+    const lh = await readHeader(labels, 'dataset.labels', spec.labels, 'labels');
+    const [count, height, width, channels = 1] = ih.dims;
+    if (lh.dims[0] !== count) {
+      throw new Error(`dataset: ${spec.images} holds ${count} images but ${spec.labels} holds ${lh.dims[0]} labels; they must match`);
+    }
+    const native = { height, width, channels };
+    const target = resolveImageTarget(spec, model, native);
+    // One streamed pass over the labels (1 byte each): class names, and how many samples are usable.
+    const fh = await open(labels, 'r');
+    let maxLabel = -1;
+    const hist = new Map<number, number>();
+    try {
+      for await (const { buf } of chunks(fh, lh.headerBytes, count, 1, 1 << 16)) {
+        for (const v of buf) {
+          hist.set(v, (hist.get(v) ?? 0) + 1);
+          if (v > maxLabel) maxLabel = v;
+        }
+      }
+    } finally {
+      await fh.close();
+    }
+    const classNames = spec.class_names ?? model?.classNames ?? Array.from({ length: maxLabel + 1 }, (_, i) => String(i));
+    let usable = 0;
+    for (const [v, n] of hist) if (v < classNames.length) usable += n;
+    const size = spec.limit !== undefined ? Math.min(spec.limit, usable) : usable;
+    const description = `IDX ${spec.images} (${count} images ${height}x${width}x${channels}, ${classNames.length} classes)`;
+    return new IdxDataset(
+      description,
+      classNames,
+      size,
+      { images, labels, imagesDisplay: spec.images, labelsDisplay: spec.labels },
+      { images: ih, labels: lh, count, height, width, channels },
+      target,
+      spec,
+      includeImages,
+    );
+  }
+
+  skipped(): SkippedInput[] {
+    return this.skips.list();
+  }
+
+  async fingerprint(): Promise<string> {
+    const { images, labels, imagesDisplay, labelsDisplay } = this.files;
+    return fingerprintFiles(
+      [
+        { name: 'images', path: images },
+        { name: 'labels', path: labels },
+      ],
+      { type: 'idx', images: imagesDisplay, labels: labelsDisplay, limit: this.spec.limit, classNames: this.classNames, target: this.target },
+    );
+  }
+
+  async *batches(batchSize: number, options: BatchOptions = {}): AsyncGenerator<DataBatch> {
+    checkBatchSize(batchSize);
+    yield* imageBatches(this.candidates(batchSize), {
+      batchSize,
+      limit: this.spec.limit ?? null,
+      concurrency: this.spec.concurrency ?? DATASET_DEFAULTS.concurrency,
+      target: this.target,
+      includeImages: options.images ?? this.includeImagesByDefault,
+      groupColumns: [],
+      skips: this.skips,
+    });
+  }
+
+  private async *candidates(batchSize: number): AsyncGenerator<Candidate> {
+    const { count, height, width, channels } = this.header;
+    const per = height * width * channels;
+    const perChunk = Math.max(batchSize, Math.floor(CHUNK_BYTES / per)) || 1;
+    const fi = await open(this.files.images, 'r');
+    const fl = await open(this.files.labels, 'r');
+    const fast = matchesTarget({ height, width, channels }, this.target);
+    try {
+      const labelChunks = chunks(fl, this.header.labels.headerBytes, count, 1, perChunk);
+      for await (const { first, buf } of chunks(fi, this.header.images.headerBytes, count, per, perChunk)) {
+        const lab = (await labelChunks.next()).value as { buf: Buffer };
+        for (let k = 0; k < buf.length / per; k++) {
+          const i = first + k;
+          const label = lab.buf[k];
+          if (label >= this.classNames.length) {
+            yield { kind: 'skip', source: `${this.files.labelsDisplay}:${i}`, reason: unknownLabelReason(String(label), this.classNames) };
+            continue;
+          }
+          const raw: RawImage = { data: buf.subarray(k * per, (k + 1) * per), width, height, channels };
+          yield {
+            kind: 'sample',
+            source: `${this.files.imagesDisplay}:${i}`,
+            id: `row:${i}`,
+            label,
+            groups: {},
+            load: fast ? async () => ({ ...raw, data: new Uint8Array(raw.data) }) : () => toTargetImage(raw, this.target),
+          };
+        }
+      }
+    } finally {
+      await fi.close();
+      await fl.close();
+    }
+  }
+}
