@@ -1,0 +1,154 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDataset } from '../../src/data/open.js';
+import type { ModelSpec } from '../../src/models/types.js';
+import { ROOT, collect, tempDir } from './helpers.js';
+
+const IMAGES = 'fixtures/data/fmnist_test1000-images-idx3-ubyte';
+const LABELS = 'fixtures/data/fmnist_test1000-labels-idx1-ubyte';
+const spec = { type: 'idx' as const, images: IMAGES, labels: LABELS };
+const model = (over: Partial<ModelSpec>): { spec: ModelSpec } => ({
+  spec: { path: 'm.onnx', layout: 'NCHW', inputSize: [28, 28], channels: 1, pixelRange: [0, 1], outputs: 'auto', ...over },
+});
+
+let rawU8: Uint8Array;
+let rawLabels: Uint8Array;
+beforeAll(async () => {
+  rawU8 = new Uint8Array(await readFile(path.join(ROOT, 'fixtures/data/fmnist_test1000_images_u8.bin')));
+  rawLabels = new Uint8Array(await readFile(path.join(ROOT, 'fixtures/data/fmnist_test1000_labels_u8.bin')));
+});
+
+describe('idx dataset', () => {
+  it('gives exactly the reference pixels / 255 and labels, in stable batches', async () => {
+    const ds = await openDataset(spec, model({}), ROOT);
+    expect(ds.kind).toBe('idx');
+    expect(ds.size).toBe(1000);
+    expect(ds.classNames).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    const batches = await collect(ds, 64);
+    expect(batches.map((b) => b.labels.length)).toEqual([...Array(15).fill(64), 40]);
+    expect(batches[0].x.shape).toEqual([64, 1, 28, 28]);
+    let k = 0;
+    for (const b of batches) {
+      for (let i = 0; i < b.x.data.length; i++) {
+        if (b.x.data[i] !== Math.fround(rawU8[k * 784 + i] / 255)) throw new Error(`pixel ${i} of batch at sample ${k} differs`);
+      }
+      for (let i = 0; i < b.labels.length; i++) expect(b.labels[i]).toBe(rawLabels[k + i]);
+      expect(b.indices).toEqual(Array.from({ length: b.labels.length }, (_, i) => k + i));
+      expect(b.ids[0]).toBe(`row:${k}`);
+      k += b.labels.length;
+    }
+    expect(k).toBe(1000);
+    expect(ds.skipped()).toEqual([]);
+
+    // A second pass with another batch size gives the same data.
+    const again = await collect(ds, 333);
+    expect(again.map((b) => b.labels.length)).toEqual([333, 333, 333, 1]);
+    const flat = new Float32Array(1000 * 784);
+    let off = 0;
+    for (const b of again) {
+      flat.set(b.x.data, off);
+      off += b.x.data.length;
+    }
+    const first = new Float32Array(1000 * 784);
+    off = 0;
+    for (const b of batches) {
+      first.set(b.x.data, off);
+      off += b.x.data.length;
+    }
+    expect(Buffer.from(flat.buffer).equals(Buffer.from(first.buffer))).toBe(true);
+  });
+
+  it('delivers NHWC and raw uint8 images when asked, and honours limit', async () => {
+    const ds = await openDataset({ ...spec, limit: 10 }, model({ layout: 'NHWC' }), ROOT);
+    expect(ds.size).toBe(10);
+    const batches = await collect(ds, 4, true);
+    expect(batches.map((b) => b.x.shape)).toEqual([[4, 28, 28, 1], [4, 28, 28, 1], [2, 28, 28, 1]]);
+    const img = batches[2].images![1]; // sample 9
+    expect(img).toMatchObject({ width: 28, height: 28, channels: 1 });
+    expect(Buffer.from(img.data).equals(Buffer.from(rawU8.subarray(9 * 784, 10 * 784)))).toBe(true);
+    expect((await collect(ds, 4)).every((b) => b.images === undefined)).toBe(true);
+  });
+
+  it('converts to 3 channels by replication and resizes through sharp for a model that needs it', async () => {
+    const rgb = await collect(await openDataset({ ...spec, limit: 2 }, model({ channels: 3 }), ROOT), 2);
+    expect(rgb[0].x.shape).toEqual([2, 3, 28, 28]);
+    const d = rgb[0].x.data;
+    for (let p = 0; p < 784; p++) {
+      const v = Math.fround(rawU8[784 + p] / 255); // sample 1, each channel plane equals the grey image
+      if (d[3 * 784 + p] !== v || d[4 * 784 + p] !== v || d[5 * 784 + p] !== v) throw new Error(`pixel ${p} differs`);
+    }
+    const small = await collect(await openDataset({ ...spec, limit: 3 }, model({ inputSize: [14, 14] }), ROOT), 3);
+    expect(small[0].x.shape).toEqual([3, 1, 14, 14]);
+    // Downsizing by 2 with a normalised kernel keeps the mean brightness (up to clipping of Lanczos ringing).
+    for (let n = 0; n < 3; n++) {
+      const orig = rawU8.subarray(n * 784, (n + 1) * 784).reduce((a, b) => a + b, 0) / 784 / 255;
+      const got = small[0].x.data.subarray(n * 196, (n + 1) * 196).reduce((a, b) => a + b, 0) / 196;
+      expect(Math.abs(got - orig)).toBeLessThan(0.01);
+    }
+  });
+
+  it('skips and lists labels outside the class list', async () => {
+    const names = ['T-shirt', 'Trouser', 'Pullover'];
+    const ds = await openDataset({ ...spec, class_names: names }, null, ROOT);
+    const expected = Array.from(rawLabels).filter((l) => l < 3).length;
+    expect(ds.size).toBe(expected);
+    const batches = await collect(ds, 100);
+    expect(batches.reduce((s, b) => s + b.labels.length, 0)).toBe(expected);
+    const skipped = ds.skipped();
+    expect(skipped.length).toBe(1000 - expected);
+    const firstBad = Array.from(rawLabels).findIndex((l) => l >= 3);
+    expect(skipped[0]).toEqual({
+      source: `${LABELS}:${firstBad}`,
+      reason: expect.stringContaining(`label '${rawLabels[firstBad]}' is not in the class list (3 classes: T-shirt, Trouser, Pullover)`),
+    });
+    // Ids keep pointing at the file record even when records before them were skipped.
+    const okIdx = Array.from(rawLabels).map((l, i) => [l, i]).filter(([l]) => l < 3).map(([, i]) => i);
+    expect(batches[0].ids.slice(0, 5)).toEqual(okIdx.slice(0, 5).map((i) => `row:${i}`));
+    await collect(ds, 100);
+    expect(ds.skipped().length).toBe(1000 - expected); // a second pass does not list them twice
+  });
+
+  it('explains a file that is not IDX, a truncated file and a count mismatch', async () => {
+    await expect(openDataset({ ...spec, images: LABELS }, null, ROOT)).rejects.toThrow(
+      `dataset.images: ${LABELS} is not an IDX images file (magic 0x00000801, expected 0x00000803 or 0x00000804)`,
+    );
+    await expect(openDataset({ ...spec, images: 'fixtures/data/arrests.csv' }, null, ROOT)).rejects.toThrow(/is not an IDX images file \(magic 0x726f775f/);
+    const t = await tempDir();
+    try {
+      const full = await readFile(path.join(ROOT, IMAGES));
+      await writeFile(path.join(t.dir, 'cut.idx'), full.subarray(0, 5000));
+      await expect(openDataset({ ...spec, images: 'cut.idx', labels: path.join(ROOT, LABELS) }, null, t.dir)).rejects.toThrow(
+        'dataset.images: cut.idx has 5000 bytes but its header [1000, 28, 28] needs 784016; the file is truncated or not IDX',
+      );
+      const lab = await readFile(path.join(ROOT, LABELS));
+      const short = Buffer.from(lab.subarray(0, 8 + 500));
+      short.writeUInt32BE(500, 4);
+      await writeFile(path.join(t.dir, 'short.idx'), short);
+      await expect(openDataset({ ...spec, images: path.join(ROOT, IMAGES), labels: 'short.idx' }, null, t.dir)).rejects.toThrow(
+        /holds 1000 images but short.idx holds 500 labels/,
+      );
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('fingerprints contents and options', async () => {
+    const a = await (await openDataset(spec, model({}), ROOT)).fingerprint();
+    const b = await (await openDataset(spec, model({}), ROOT)).fingerprint();
+    const c = await (await openDataset({ ...spec, limit: 5 }, model({}), ROOT)).fingerprint();
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+    const t = await tempDir();
+    try {
+      const lab = Buffer.from(await readFile(path.join(ROOT, LABELS)));
+      lab[8 + 999] = (lab[8 + 999] + 1) % 10;
+      await writeFile(path.join(t.dir, 'labels.idx'), lab);
+      const d = await (await openDataset({ ...spec, images: path.join(ROOT, IMAGES), labels: 'labels.idx' }, model({}), t.dir)).fingerprint();
+      expect(d).not.toBe(a);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
