@@ -1,11 +1,9 @@
+import { datasetSchema } from '../data/schema.js';
+
 /**
- * The `dataset` section's schema. Placeholder until src/data/schema.ts lands: accepts any dataset
- * object with a `type`; the loaders validate their own fields.
+ * The `dataset` section's schema: the model-fed datasets of src/data/schema.ts. Predictions files
+ * (fairness without a model) get their own branch.
  */
 export function datasetSchemaForConfig(): Record<string, unknown> {
-  return {
-    type: 'object',
-    required: ['type'],
-    properties: { type: { enum: ['idx', 'image-folder', 'manifest', 'tabular', 'predictions'] } },
-  };
+  return datasetSchema as unknown as Record<string, unknown>;
 }

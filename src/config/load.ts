@@ -148,8 +148,12 @@ function toIssues(
   }
   const seen = new Set<string>();
   const issues: ConfigIssue[] = [];
+  // When an if/then branch fails, its properties count as "unevaluated" too: only report those
+  // when nothing else is wrong at the same place.
+  const otherErrorAt = new Set(errors.filter((e) => e.keyword !== 'unevaluatedProperties').map((e) => e.instancePath));
   for (const e of errors) {
     if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
+    if (e.keyword === 'unevaluatedProperties' && otherErrorAt.has(e.instancePath)) continue;
     const root = anyOfRoot(e.schemaPath);
     if (root) {
       const key = root + '|' + e.instancePath.split('/').slice(0, 3).join('/');
@@ -168,9 +172,11 @@ function toIssues(
       case 'const':
         message = `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
         break;
+      case 'unevaluatedProperties':
       case 'additionalProperties': {
-        const prop = (e.params as { additionalProperty: string }).additionalProperty;
-        const known = Object.keys(((e.parentSchema as { properties?: object })?.properties ?? {}) as object);
+        const params = e.params as { additionalProperty?: string; unevaluatedProperty?: string };
+        const prop = (params.additionalProperty ?? params.unevaluatedProperty)!;
+        const known = knownProperties(e.parentSchema, doc.getIn(nodePath) as unknown);
         const guess = didYouMean(prop, known);
         pointer = `${e.instancePath}/${prop}`;
         nodePath = [...nodePath, prop];
@@ -190,6 +196,18 @@ function toIssues(
     issues.push({ file, ...at(nodeOffset(doc, nodePath, useKey)), pointer, message });
   }
   return issues;
+}
+
+/** Property names a schema allows, including those of if/then branches that match the value. */
+function knownProperties(schema: unknown, value: unknown): string[] {
+  const s = schema as { properties?: object; allOf?: { if?: { properties?: { type?: { const?: unknown } } }; then?: { properties?: object } }[] };
+  const names = new Set(Object.keys(s?.properties ?? {}));
+  const type = (value as { get?: (k: string) => unknown })?.get?.('type');
+  for (const branch of s?.allOf ?? []) {
+    const want = branch.if?.properties?.type?.const;
+    if (want === undefined || want === type) for (const k of Object.keys(branch.then?.properties ?? {})) names.add(k);
+  }
+  return [...names];
 }
 
 function anyOfRoot(schemaPath: string): string | null {

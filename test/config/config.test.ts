@@ -48,7 +48,7 @@ describe('config validation', () => {
   });
 
   it('locates JSON configs too', () => {
-    const issues = issuesOf('{\n  "model": {"path": "m.onnx", "batch_size": -4},\n  "dataset": {"type": "idx"}\n}\n');
+    const issues = issuesOf('{\n  "model": {"path": "m.onnx", "batch_size": -4},\n  "dataset": {"type": "idx", "images": "a", "labels": "b"}\n}\n');
     expect(issues).toEqual(['audit.yaml:2:45 /model/batch_size must be >= 1']);
   });
 
@@ -77,5 +77,16 @@ describe('fractions', () => {
     expect(parseNumberOrFraction('1e-3')).toBe(0.001);
     expect(parseNumberOrFraction('1/0')).toBeNull();
     expect(parseNumberOrFraction('eight')).toBeNull();
+  });
+});
+
+describe('dataset section', () => {
+  it('names an unknown dataset field with the fields of its type', () => {
+    const issues = issuesOf(base.replace('  labels: b\n', '  labels: b\n  imgaes: c\n'));
+    expect(issues).toEqual(['audit.yaml:8:3 /dataset/imgaes is not a known field (did you mean "images"?)']);
+  });
+  it('reports what a dataset type requires', () => {
+    const issues = issuesOf(base.replace('  labels: b\n', ''));
+    expect(issues).toEqual(['audit.yaml:5:3 /dataset is missing required field "labels"']);
   });
 });
