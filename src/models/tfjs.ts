@@ -1,0 +1,217 @@
+/**
+ * The Model adapter for TF.js models (LayersModel or GraphModel, model.json + weight shards on
+ * disk). Inputs arrive in pixel space [0, 1]; the normalisation to the model's space is applied
+ * inside the differentiated function, so tf.grad returns d(loss)/d(pixel) with the chain rule
+ * through (x·pixelScale − mean)/std included. Gradients are exact (reverse-mode autodiff).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { sampleSize, type Batch } from '../tensor.js';
+import { pixelTransform } from './onnx-pixels.js';
+import type { GradientResult, LossSpec, Model, ModelMeta, ModelSpec } from './types.js';
+import { ensureTfjsBackend } from './tfjs-backend.js';
+import { hashTfjsModel, readTfjsModelJson, type TfjsModelKind } from './tfjs-io.js';
+import { lossPerSample, sliceLoss, validateLoss } from './tfjs-losses.js';
+import { loadGraphNet, loadLayersNet, type TfjsNet } from './tfjs-net.js';
+import { looksLikeProbabilities } from './tfjs-output-kind.js';
+
+const DEFAULT_BATCH = 128;
+
+export async function loadTfjsModel(spec: ModelSpec): Promise<Model> {
+  const backend = await ensureTfjsBackend();
+  const files = await readTfjsModelJson(spec.path);
+  const kind = resolveKind(spec, files.kind, files.modelJsonPath);
+  const net = kind === 'layers-model'
+    ? await loadLayersNet(files, spec.inputName, spec.outputName)
+    : await loadGraphNet(files, spec.inputName, spec.outputName);
+  try {
+    const sampleShape = resolveSampleShape(net, spec, files.modelJsonPath);
+    const fixedBatch = net.inputShape[0] !== null && net.inputShape[0] !== undefined && net.inputShape[0] > 0 ? net.inputShape[0] : null;
+    const numClasses = net.outputWidth ?? (await probeOutputWidth(net, sampleShape, fixedBatch ?? 1));
+    if (spec.classNames !== undefined && spec.classNames.length !== numClasses) {
+      throw new Error(`model.class_names lists ${spec.classNames.length} names but ${files.modelJsonPath} has ${numClasses} outputs`);
+    }
+    const meta: ModelMeta = {
+      format: kind === 'layers-model' ? 'tfjs-layers' : 'tfjs-graph',
+      path: files.modelJsonPath,
+      sha256: await hashTfjsModel(files),
+      inputName: net.inputName,
+      outputName: net.outputName,
+      sampleShape,
+      fixedBatch,
+      numClasses,
+      classNames: spec.classNames ?? Array.from({ length: numClasses }, (_, i) => String(i)),
+      layout: spec.layout,
+      outputKind: spec.outputs === 'auto' ? 'logits' : spec.outputs,
+      outputKindSource: spec.outputs === 'auto' ? 'detected' : 'declared',
+      backend: backend.description,
+    };
+    return new TfjsModel(net, meta, spec, spec.outputs === 'auto');
+  } catch (e) {
+    net.dispose();
+    throw e;
+  }
+}
+
+function resolveKind(spec: ModelSpec, detected: TfjsModelKind, where: string): TfjsModelKind {
+  if (spec.format === undefined) return detected;
+  if (spec.format === 'onnx') throw new Error(`${where}: model.format is onnx but this is a TF.js model.json; remove model.format or set tfjs-layers / tfjs-graph`);
+  const declared: TfjsModelKind = spec.format === 'tfjs-layers' ? 'layers-model' : 'graph-model';
+  if (declared !== detected) throw new Error(`${where} is a ${detected} but model.format says ${spec.format}; fix model.format or remove it`);
+  return declared;
+}
+
+/** Per-sample input shape: the model's declared dims, unknown ones filled from the config. */
+function resolveSampleShape(net: TfjsNet, spec: ModelSpec, where: string): number[] {
+  const declared = net.inputShape.slice(1);
+  let fromConfig: number[] | null = null;
+  if (spec.inputSize !== undefined) {
+    const [h, w] = spec.inputSize;
+    const c = spec.channels ?? 3;
+    fromConfig = spec.layout === 'NHWC' ? [h, w, c] : [c, h, w];
+  }
+  if (fromConfig !== null && fromConfig.length === declared.length) {
+    declared.forEach((d, i) => {
+      if (d !== null && d !== fromConfig![i]) {
+        throw new Error(`${where} expects per-sample input [${declared.join(', ')}] but the config (layout ${spec.layout}, input_size, channels) gives [${fromConfig!.join(', ')}]; fix model.layout / input_size / channels`);
+      }
+    });
+    return fromConfig;
+  }
+  if (declared.some((d) => d === null)) {
+    throw new Error(`${where} has input dims [${net.inputShape.map((d) => d ?? '?').join(', ')}] with unknown sizes; set model.input_size and model.channels`);
+  }
+  return declared as number[];
+}
+
+async function probeOutputWidth(net: TfjsNet, sampleShape: number[], batch: number): Promise<number> {
+  const y = await runForward(net, tf.zeros([batch, ...sampleShape]), true);
+  const w = y.shape[y.shape.length - 1];
+  y.dispose();
+  return w;
+}
+
+/** Forward pass; graph models with dynamic control flow fall back to executeAsync (disposes x). */
+async function runForward(net: TfjsNet, x: tf.Tensor, disposeInput: boolean): Promise<tf.Tensor> {
+  try {
+    return tf.tidy(() => net.run(x));
+  } catch (e) {
+    if (!(e instanceof Error) || !/executeAsync/.test(e.message)) throw e;
+    return await net.runAsync(x);
+  } finally {
+    if (disposeInput) x.dispose();
+  }
+}
+
+class TfjsModel implements Model {
+  readonly gradientMode = 'exact' as const;
+  private readonly scale: tf.Tensor | null;
+  private readonly offset: tf.Tensor | null;
+  private readonly chunk: number;
+
+  constructor(
+    private readonly net: TfjsNet,
+    readonly meta: ModelMeta,
+    spec: ModelSpec,
+    private autoKind: boolean,
+  ) {
+    const t = pixelTransform(spec, meta.sampleShape);
+    if (t.identity) {
+      this.scale = null;
+      this.offset = null;
+    } else {
+      // Broadcast shape [1, …, C, …, 1] with C on the channel axis of the batch tensor.
+      const bshape = [1, ...meta.sampleShape.map(() => 1)];
+      bshape[t.channelAxis + 1] = t.scale.length;
+      this.scale = tf.tensor(Float32Array.from(t.scale), bshape);
+      this.offset = tf.tensor(Float32Array.from(t.offset), bshape);
+    }
+    this.chunk = meta.fixedBatch ?? spec.batchSize ?? DEFAULT_BATCH;
+  }
+
+  private toModelSpace(x: tf.Tensor): tf.Tensor {
+    return this.scale === null || this.offset === null ? x : tf.add(tf.mul(x, this.scale), this.offset);
+  }
+
+  private checkBatch(x: Batch): number {
+    const want = this.meta.sampleShape;
+    const got = x.shape.slice(1);
+    if (got.length !== want.length || got.some((d, i) => d !== want[i])) {
+      throw new Error(`${this.meta.path} takes samples of shape [${want.join(', ')}] (layout ${this.meta.layout}) but got a batch of shape [${x.shape.join(', ')}]`);
+    }
+    if (x.data.length !== x.shape[0] * sampleSize(x.shape)) throw new Error(`batch data has ${x.data.length} values for shape [${x.shape.join(', ')}]`);
+    return x.shape[0];
+  }
+
+  /** Rows [start, start+count) of x as a tensor of `rows` samples (zero-padded for fixed batches). */
+  private chunkTensor(x: Batch, start: number, count: number, rows: number): tf.Tensor {
+    const per = sampleSize(x.shape);
+    const buf = new Float32Array(rows * per);
+    buf.set(x.data.subarray(start * per, (start + count) * per));
+    return tf.tensor(buf, [rows, ...this.meta.sampleShape]);
+  }
+
+  private noteOutputs(rows: Float32Array): void {
+    if (!this.autoKind) return;
+    this.autoKind = false;
+    this.meta.outputKind = looksLikeProbabilities(rows, this.meta.numClasses) ? 'probabilities' : 'logits';
+  }
+
+  async predict(x: Batch): Promise<Float32Array> {
+    const n = this.checkBatch(x);
+    const c = this.meta.numClasses;
+    const out = new Float32Array(n * c);
+    for (let start = 0; start < n; start += this.chunk) {
+      const count = Math.min(this.chunk, n - start);
+      const rows = this.meta.fixedBatch ?? count;
+      const xt = tf.tidy(() => this.toModelSpace(this.chunkTensor(x, start, count, rows)));
+      const y = await runForward(this.net, xt, true);
+      const data = (await y.data()) as Float32Array;
+      y.dispose();
+      out.set(data.subarray(0, count * c), start * c);
+    }
+    this.noteOutputs(out.subarray(0, Math.min(n, this.chunk) * c));
+    return out;
+  }
+
+  async gradient(x: Batch, loss: LossSpec): Promise<GradientResult> {
+    const n = this.checkBatch(x);
+    const c = this.meta.numClasses;
+    validateLoss(loss, n, c);
+    const per = sampleSize(x.shape);
+    const logits = new Float32Array(n * c);
+    const losses = new Float32Array(n);
+    const grad = new Float32Array(n * per);
+    for (let start = 0; start < n; start += this.chunk) {
+      const count = Math.min(this.chunk, n - start);
+      const rows = this.meta.fixedBatch ?? count;
+      const part = sliceLoss(loss, start, count, rows, c);
+      let z = new Float32Array(0);
+      let l = new Float32Array(0);
+      const g = tf.tidy(() => {
+        const f = (xp: tf.Tensor): tf.Scalar => {
+          const out = this.net.run(this.toModelSpace(xp));
+          if (out.rank !== 2 || out.shape[1] !== c) throw new Error(`${this.meta.path}: output ${this.meta.outputName} has shape [${out.shape.join(', ')}], expected [N, ${c}]`);
+          const zt = out as tf.Tensor2D;
+          z = (zt.dataSync() as Float32Array).slice();
+          if (start === 0) this.noteOutputs(z.subarray(0, count * c));
+          const lt = lossPerSample(zt, z, part, this.meta.outputKind);
+          l = (lt.dataSync() as Float32Array).slice();
+          return tf.sum(lt);
+        };
+        return tf.grad(f)(this.chunkTensor(x, start, count, rows));
+      });
+      const gd = g.dataSync() as Float32Array;
+      g.dispose();
+      logits.set(z.subarray(0, count * c), start * c);
+      losses.set(l.subarray(0, count), start);
+      grad.set(gd.subarray(0, count * per), start * per);
+    }
+    return { logits, loss: losses, grad };
+  }
+
+  async dispose(): Promise<void> {
+    this.net.dispose();
+    this.scale?.dispose();
+    this.offset?.dispose();
+  }
+}
