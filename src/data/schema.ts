@@ -122,7 +122,8 @@ const featureSchema = {
       type: 'object',
       required: ['column'],
       additionalProperties: false,
-      not: { required: ['equals', 'map'] },
+      // equals and map are alternatives (an indicator or a mapping), never both.
+      dependentSchemas: { equals: { properties: { map: false } } },
       properties: {
         column: str('Source column.'),
         equals: { type: 'string', description: 'Indicator feature: 1 when the value equals this, else 0 (named <column>_<equals>).' },
