@@ -7,6 +7,7 @@
  */
 import type { GraphProto, NodeProto } from './onnx-proto.js';
 import { getRule } from './registry.js';
+import './rules/index.js';
 
 /** Input slots of a node that can carry a gradient; unknown ops: all of them (conservative). */
 export function differentiableSlots(node: NodeProto): number[] {

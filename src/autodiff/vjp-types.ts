@@ -1,3 +1,4 @@
+import type { GraphEmitter } from './emitter.js';
 import type { NodeProto } from './onnx-proto.js';
 
 /** A dimension as seen at build time: a number, or 'batch-dependent' (changes with N). */
@@ -29,8 +30,13 @@ export interface VjpContext {
   probeShape(name: string): number[] | undefined;
   /** Values of an initializer or Constant output, if the value is constant. */
   constant(name: string): Float64Array | undefined;
-  /** Reduce a cotangent of shape `from` to the broadcast operand shape `to` (numpy broadcasting). */
-  unbroadcast(grad: string, from: string, to: string): string;
+  /**
+   * Reduce a cotangent to the shape of the broadcast operand `to` (numpy broadcasting): sums over
+   * the axes `to` was broadcast along. `from` is the value (or probe shape) the cotangent has.
+   */
+  unbroadcast(grad: string, from: string | number[], to: string): string;
+  /** The emitter, for the opset-aware building blocks (reduce, slice, pad, unsqueeze, ...). */
+  readonly emitter: GraphEmitter;
   /** Rename a forward output to make a hidden output available (e.g. MaxPool Indices). */
   forwardOutput(index: number): string;
 }

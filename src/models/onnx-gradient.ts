@@ -1,11 +1,18 @@
 /**
  * How the ONNX adapter gets input gradients: an exact reverse-mode graph when every op on the path
- * has a rule, otherwise finite-difference estimates through forward passes.
+ * has a rule (src/autodiff), otherwise finite-difference estimates through forward passes
+ * (estimated-gradient.ts).
  */
+import * as ort from 'onnxruntime-node';
+import { LOSS_FEEDS, type LossKind } from '../autodiff/loss-graph.js';
 import type { ModelProto } from '../autodiff/onnx-proto.js';
+import { buildGradientGraph, GRAD_OUTPUTS, MIN_OPSET, UnsupportedModelError } from '../autodiff/reverse.js';
+import { probeShapes, type ShapeTable } from '../autodiff/shape-probe.js';
 import type { Batch } from '../tensor.js';
+import { estimateGradient } from './estimated-gradient.js';
+import { lossFeeds } from './losses.js';
 import type { OnnxInspection } from './onnx-inspect.js';
-import type { PixelTransform } from './onnx-pixels.js';
+import { gradToPixelSpace, toModelSpace, type PixelTransform } from './onnx-pixels.js';
 import type { GradientMode, GradientResult, LossSpec, ModelMeta } from './types.js';
 
 export interface GradientEngineInput {
@@ -32,13 +39,162 @@ export interface GradientEngine {
   dispose(): Promise<void>;
 }
 
+/** Serialized gradient graphs, shared by every load of the same file: key = sha256/loss/outputKind. */
+const graphCache = new Map<string, Promise<Uint8Array>>();
+const shapeCache = new Map<string, Promise<ShapeTable>>();
+
+class ExactEngine implements GradientEngine {
+  readonly mode = 'exact' as const;
+  readonly reason = null;
+  private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
+  constructor(private readonly input: GradientEngineInput) {}
+  attach(): void {}
+
+  private session(kind: LossKind): Promise<ort.InferenceSession> {
+    const { meta, sha256, proto, inputType, threads } = this.input;
+    const key = `${sha256}/${kind}/${meta.outputKind}/${meta.inputName}/${meta.outputName}`;
+    let s = this.sessions.get(key);
+    if (!s) {
+      let bytes = graphCache.get(key);
+      if (!bytes) {
+        const shapeKey = `${sha256}/${meta.inputName}`;
+        let shapes = shapeCache.get(shapeKey);
+        if (!shapes) {
+          shapes = probeShapes(proto, meta.inputName, inputType, meta.sampleShape, meta.fixedBatch);
+          shapeCache.set(shapeKey, shapes);
+        }
+        bytes = shapes.then(
+          (table) =>
+            buildGradientGraph(proto, {
+              inputName: meta.inputName,
+              outputName: meta.outputName,
+              loss: kind,
+              numClasses: meta.numClasses,
+              shapes: table,
+              probabilities: meta.outputKind === 'probabilities',
+            }).bytes,
+        );
+        graphCache.set(key, bytes);
+        bytes.catch(() => graphCache.delete(key));
+      }
+      s = bytes.then((b) =>
+        ort.InferenceSession.create(b, {
+          graphOptimizationLevel: 'all',
+          executionProviders: ['cpu'],
+          ...(threads && threads > 0 ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
+        }),
+      );
+      this.sessions.set(key, s);
+    }
+    return s;
+  }
+
+  async gradient(x: Batch, loss: LossSpec): Promise<GradientResult> {
+    const { meta, transform, inputType } = this.input;
+    const n = x.shape[0];
+    const session = await this.session(loss.loss);
+    const per = x.data.length / Math.max(n, 1);
+    const chunk = meta.fixedBatch ?? Math.max(n, 1);
+    const C = meta.numClasses;
+    const feedsAll = lossFeeds(loss, n, C);
+    const xModel = toModelSpace(transform, x.data, meta.sampleShape);
+    const logits = new Float32Array(n * C);
+    const lossOut = new Float32Array(n);
+    const grad = new Float32Array(x.data.length);
+    const names = LOSS_FEEDS[loss.loss];
+    for (let s = 0; s < n; s += chunk) {
+      const m = Math.min(chunk, n - s);
+      const rows = meta.fixedBatch ?? m;
+      const pad = (src: Float32Array, width: number): Float32Array => {
+        const part = src.subarray(s * width, (s + m) * width);
+        if (rows === m) return part.slice();
+        const out = new Float32Array(rows * width);
+        out.set(part);
+        return out;
+      };
+      const xIn = pad(xModel, per);
+      const feeds: Record<string, ort.Tensor> = {
+        [meta.inputName]:
+          inputType === 'float64'
+            ? new ort.Tensor('float64', Float64Array.from(xIn), [rows, ...meta.sampleShape])
+            : new ort.Tensor('float32', xIn, [rows, ...meta.sampleShape]),
+      };
+      const floatType = this.floatTypeOf(session);
+      names.forEach((name, i) => {
+        const v = pad(feedsAll[i], C);
+        feeds[name] = floatType === 'float64' ? new ort.Tensor('float64', Float64Array.from(v), [rows, C]) : new ort.Tensor('float32', v, [rows, C]);
+      });
+      const res = await session.run(feeds);
+      const f32 = (t: ort.Tensor): Float32Array => (t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as ArrayLike<number>));
+      logits.set(f32(res[GRAD_OUTPUTS.logits]).subarray(0, m * C), s * C);
+      lossOut.set(f32(res[GRAD_OUTPUTS.loss]).subarray(0, m), s);
+      grad.set(f32(res[GRAD_OUTPUTS.grad]).subarray(0, m * per), s * per);
+    }
+    gradToPixelSpace(transform, grad, meta.sampleShape);
+    return { logits, loss: lossOut, grad };
+  }
+
+  private floatTypeOf(session: ort.InferenceSession): 'float32' | 'float64' {
+    const m = session.outputMetadata.find((o) => o.name === GRAD_OUTPUTS.logits);
+    return m && m.isTensor && m.type === 'float64' ? 'float64' : 'float32';
+  }
+
+  async dispose(): Promise<void> {
+    for (const s of this.sessions.values()) {
+      try {
+        await (await s).release();
+      } catch {
+        // a session that failed to build has nothing to release
+      }
+    }
+    this.sessions.clear();
+  }
+}
+
+class EstimatedEngine implements GradientEngine {
+  readonly mode = 'estimated' as const;
+  private model: ForwardModel | null = null;
+  constructor(
+    private readonly input: GradientEngineInput,
+    readonly reason: string,
+  ) {}
+  attach(model: ForwardModel): void {
+    this.model = model;
+  }
+  async gradient(x: Batch, loss: LossSpec): Promise<GradientResult> {
+    if (!this.model) throw new Error('internal: estimated-gradient engine used before attach()');
+    const { meta, transform } = this.input;
+    const model = this.model;
+    // The estimate works in pixel space directly: every forward pass goes through the same map.
+    const forward = (xs: Float32Array, n: number): Promise<Float32Array> => model.predictModelSpace(toModelSpace(transform, xs, meta.sampleShape), n);
+    return estimateGradient(forward, x, loss, meta.numClasses, { seed: 0 });
+  }
+  async dispose(): Promise<void> {}
+}
+
 export async function createGradientEngine(input: GradientEngineInput): Promise<GradientEngine> {
-  void input;
-  return {
-    mode: 'none',
-    reason: 'input gradients for ONNX models are not built yet',
-    attach: () => {},
-    gradient: () => Promise.reject(new Error('not built yet')),
-    dispose: async () => {},
-  };
+  const { inspection } = input;
+  if (inspection.opset < MIN_OPSET) {
+    return new EstimatedEngine(input, `opset ${inspection.opset} < ${MIN_OPSET}: exact gradients need a newer export`);
+  }
+  if (!inspection.exactGradients) {
+    const ops = inspection.unsupportedOps.map((u) => `${u.opType} (node '${u.node}')`).join(', ');
+    return new EstimatedEngine(input, `no exact gradient rule for ${ops}`);
+  }
+  // Probe shapes and build one gradient graph now, so a rule that rejects an attribute combination
+  // (e.g. Slice with steps) shows up as gradientMode 'estimated' at load, not as a failure mid-attack.
+  const { meta, sha256, proto, inputType } = input;
+  const shapeKey = `${sha256}/${meta.inputName}`;
+  let shapes = shapeCache.get(shapeKey);
+  if (!shapes) {
+    shapes = probeShapes(proto, meta.inputName, inputType, meta.sampleShape, meta.fixedBatch);
+    shapeCache.set(shapeKey, shapes);
+  }
+  try {
+    buildGradientGraph(proto, { inputName: meta.inputName, outputName: meta.outputName, loss: 'cotangent', numClasses: meta.numClasses, shapes: await shapes });
+  } catch (e) {
+    if (e instanceof UnsupportedModelError) return new EstimatedEngine(input, e.message);
+    throw e;
+  }
+  return new ExactEngine(input);
 }
