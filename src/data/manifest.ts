@@ -69,10 +69,10 @@ export class ManifestDataset implements Dataset {
     let classNames = spec.class_names ?? model?.classNames;
     if (!classNames) {
       // One streamed pass over the labels only, to name the classes.
-      const values: string[] = [];
+      const values = new Set<string>(); // distinct labels only: memory grows with classes, not rows
       for await (const ev of readRows(file, format, delimiter)) {
         const v = ev.kind === 'row' ? ev.values[columns.label]?.trim() : undefined;
-        if (v) values.push(v);
+        if (v) values.add(v);
       }
       classNames = deriveClassNames(values);
       if (classNames.length === 0) throw new Error(`dataset.path: ${spec.path} has no labelled rows (label column '${columns.label}')`);

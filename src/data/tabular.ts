@@ -56,10 +56,10 @@ export class TabularDataset implements Dataset {
 
     let label = compileLabel(spec.label, spec.class_names ?? model?.classNames);
     if ('needsClassNames' in label) {
-      const values: string[] = [];
+      const values = new Set<string>(); // distinct labels only: memory grows with classes, not rows
       for await (const ev of readCsvRows(file, delimiter)) {
         const v = ev.kind === 'row' ? ev.values[labelColumn]?.trim() : undefined;
-        if (v) values.push(v);
+        if (v) values.add(v);
       }
       label = compileLabel(spec.label, deriveClassNames(values)) as CompiledLabel;
     }
