@@ -1,5 +1,7 @@
+import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { createGunzip } from 'node:zlib';
 import type { ModelSpec } from '../models/types.js';
 import type { BatchOptions, DataBatch, Dataset, RawImage, SkippedInput } from './types.js';
 import type { IdxDatasetSpec } from './schema.js';
@@ -23,12 +25,20 @@ export interface IdxHeader {
 const U8 = 0x08;
 const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
 
-/** Parse and check an IDX header; `field` and `display` name the config key and file in errors. */
-export function parseIdxHeader(head: Buffer, fileSize: number, field: string, display: string, kind: 'images' | 'labels'): IdxHeader {
+/**
+ * Parse and check an IDX header; `field` and `display` name the config key and file in errors.
+ * `dataSize` is the (decompressed) file size; for gzip files it is only known modulo 2^32 (the gzip
+ * ISIZE trailer, RFC 1952 §2.3.1), so then `sizeMod32` compares modulo 2^32.
+ */
+export function parseIdxHeader(
+  head: Buffer,
+  dataSize: number,
+  field: string,
+  display: string,
+  kind: 'images' | 'labels',
+  sizeMod32 = false,
+): IdxHeader {
   const expected = kind === 'images' ? '0x00000803 or 0x00000804' : '0x00000801';
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    throw new Error(`${field}: ${display} is gzip-compressed; decompress it first (gunzip -k ${display}) and point ${field} at the result`);
-  }
   if (head.length < 4) throw new Error(`${field}: ${display} is not an IDX file (only ${head.length} bytes)`);
   const magic = head.readUInt32BE(0);
   const ndim = head[3];
@@ -41,15 +51,32 @@ export function parseIdxHeader(head: Buffer, fileSize: number, field: string, di
   if (head.length < headerBytes) throw new Error(`${field}: ${display} is truncated inside its IDX header`);
   const dims = Array.from({ length: ndim }, (_, i) => head.readUInt32BE(4 + 4 * i));
   const expectedSize = headerBytes + dims.reduce((a, b) => a * b, 1);
-  if (fileSize !== expectedSize) {
+  if (sizeMod32 ? expectedSize % 2 ** 32 !== dataSize : dataSize !== expectedSize) {
     throw new Error(
-      `${field}: ${display} has ${fileSize} bytes but its header [${dims.join(', ')}] needs ${expectedSize}; the file is truncated or not IDX`,
+      `${field}: ${display} has ${dataSize} bytes${sizeMod32 ? ' uncompressed' : ''} but its header [${dims.join(', ')}] needs ${expectedSize}; the file is truncated or not IDX`,
     );
   }
   return { dims, headerBytes };
 }
 
-async function readHeader(file: string, field: string, display: string, kind: 'images' | 'labels'): Promise<IdxHeader> {
+/** First bytes of a gzip stream's decompressed data (at most `n`). */
+async function gunzipHead(file: string, n: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let got = 0;
+  const stream = createReadStream(file).pipe(createGunzip());
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      parts.push(chunk);
+      got += chunk.length;
+      if (got >= n) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(parts).subarray(0, n);
+}
+
+async function readHeader(file: string, field: string, display: string, kind: 'images' | 'labels'): Promise<IdxHeader & { gz: boolean }> {
   let fh: FileHandle;
   try {
     fh = await open(file, 'r');
@@ -60,7 +87,17 @@ async function readHeader(file: string, field: string, display: string, kind: 'i
     const { size } = await fh.stat();
     const head = Buffer.alloc(Math.min(size, 4 + 4 * 255));
     await readExactly(fh, head, 0);
-    return parseIdxHeader(head, size, field, display, kind);
+    const gz = head.length >= 18 && head[0] === 0x1f && head[1] === 0x8b;
+    if (!gz) return { ...parseIdxHeader(head, size, field, display, kind), gz };
+    const trailer = Buffer.alloc(4);
+    await readExactly(fh, trailer, size - 4);
+    let inner: Buffer;
+    try {
+      inner = await gunzipHead(file, 4 + 4 * 255);
+    } catch (e) {
+      throw new Error(`${field}: ${display} looks gzip-compressed but cannot be decompressed: ${(e as Error).message}`);
+    }
+    return { ...parseIdxHeader(inner, trailer.readUInt32LE(0), field, display, kind, true), gz };
   } finally {
     await fh.close();
   }
@@ -75,13 +112,69 @@ async function readExactly(fh: FileHandle, buf: Buffer, position: number): Promi
   }
 }
 
-/** Read `count` items of `itemBytes` each from `start`, in chunks, as a stream of buffers. */
-async function* chunks(fh: FileHandle, offset: number, count: number, itemBytes: number, perChunk: number): AsyncGenerator<{ first: number; buf: Buffer }> {
+/** Read `count` items of `itemBytes` each after the header, `perChunk` items at a time, from an open file. */
+async function* fileChunks(fh: FileHandle, offset: number, count: number, itemBytes: number, perChunk: number): AsyncGenerator<{ first: number; buf: Buffer }> {
   for (let first = 0; first < count; first += perChunk) {
     const n = Math.min(perChunk, count - first);
     const buf = Buffer.allocUnsafe(n * itemBytes);
     await readExactly(fh, buf, offset + first * itemBytes);
     yield { first, buf };
+  }
+}
+
+/** The same from a gzip file, decompressed as a stream (gzip allows no random access). */
+async function* gzipChunks(file: string, offset: number, count: number, itemBytes: number, perChunk: number, display: string): AsyncGenerator<{ first: number; buf: Buffer }> {
+  const stream = createReadStream(file).pipe(createGunzip());
+  let pending: Buffer[] = [];
+  let have = 0;
+  let skip = offset;
+  let first = 0;
+  try {
+    for await (const raw of stream as AsyncIterable<Buffer>) {
+      let chunk = raw;
+      if (skip > 0) {
+        const s = Math.min(skip, chunk.length);
+        chunk = chunk.subarray(s);
+        skip -= s;
+      }
+      pending.push(chunk);
+      have += chunk.length;
+      for (;;) {
+        const n = Math.min(perChunk, count - first);
+        if (n <= 0 || have < n * itemBytes) break;
+        const all = Buffer.concat(pending);
+        yield { first, buf: all.subarray(0, n * itemBytes) };
+        pending = [all.subarray(n * itemBytes)];
+        have = pending[0].length;
+        first += n;
+      }
+      if (first >= count) return;
+    }
+  } finally {
+    stream.destroy();
+  }
+  if (first < count) throw new Error(`${display}: gzip data ends after ${first} of ${count} records; the file is truncated`);
+}
+
+/** Records of an IDX file in chunks, through an open handle (plain) or a decompressing stream (gzip). */
+async function* chunks(
+  file: string,
+  gz: boolean,
+  offset: number,
+  count: number,
+  itemBytes: number,
+  perChunk: number,
+  display: string,
+): AsyncGenerator<{ first: number; buf: Buffer }> {
+  if (gz) {
+    yield* gzipChunks(file, offset, count, itemBytes, perChunk, display);
+    return;
+  }
+  const fh = await open(file, 'r');
+  try {
+    yield* fileChunks(fh, offset, count, itemBytes, perChunk);
+  } finally {
+    await fh.close();
   }
 }
 
@@ -97,7 +190,7 @@ export class IdxDataset implements Dataset {
     readonly classNames: string[],
     readonly size: number,
     private readonly files: { images: string; labels: string; imagesDisplay: string; labelsDisplay: string },
-    private readonly header: { images: IdxHeader; labels: IdxHeader; count: number; height: number; width: number; channels: number },
+    private readonly header: { images: IdxHeader & { gz: boolean }; labels: IdxHeader & { gz: boolean }; count: number; height: number; width: number; channels: number },
     private readonly target: ImageTarget,
     private readonly spec: IdxDatasetSpec,
     private readonly includeImagesByDefault: boolean,
@@ -115,18 +208,13 @@ export class IdxDataset implements Dataset {
     const native = { height, width, channels };
     const target = resolveImageTarget(spec, model, native);
     // One streamed pass over the labels (1 byte each): class names, and how many samples are usable.
-    const fh = await open(labels, 'r');
     let maxLabel = -1;
     const hist = new Map<number, number>();
-    try {
-      for await (const { buf } of chunks(fh, lh.headerBytes, count, 1, 1 << 16)) {
-        for (const v of buf) {
-          hist.set(v, (hist.get(v) ?? 0) + 1);
-          if (v > maxLabel) maxLabel = v;
-        }
+    for await (const { buf } of chunks(labels, lh.gz, lh.headerBytes, count, 1, 1 << 16, spec.labels)) {
+      for (const v of buf) {
+        hist.set(v, (hist.get(v) ?? 0) + 1);
+        if (v > maxLabel) maxLabel = v;
       }
-    } finally {
-      await fh.close();
     }
     const classNames = spec.class_names ?? model?.classNames ?? Array.from({ length: maxLabel + 1 }, (_, i) => String(i));
     let usable = 0;
@@ -177,12 +265,11 @@ export class IdxDataset implements Dataset {
     const { count, height, width, channels } = this.header;
     const per = height * width * channels;
     const perChunk = Math.max(batchSize, Math.floor(CHUNK_BYTES / per)) || 1;
-    const fi = await open(this.files.images, 'r');
-    const fl = await open(this.files.labels, 'r');
+    const { images: ih, labels: lh } = this.header;
     const fast = matchesTarget({ height, width, channels }, this.target);
+    const labelChunks = chunks(this.files.labels, lh.gz, lh.headerBytes, count, 1, perChunk, this.files.labelsDisplay);
     try {
-      const labelChunks = chunks(fl, this.header.labels.headerBytes, count, 1, perChunk);
-      for await (const { first, buf } of chunks(fi, this.header.images.headerBytes, count, per, perChunk)) {
+      for await (const { first, buf } of chunks(this.files.images, ih.gz, ih.headerBytes, count, per, perChunk, this.files.imagesDisplay)) {
         const lab = (await labelChunks.next()).value as { buf: Buffer };
         for (let k = 0; k < buf.length / per; k++) {
           const i = first + k;
@@ -203,8 +290,7 @@ export class IdxDataset implements Dataset {
         }
       }
     } finally {
-      await fi.close();
-      await fl.close();
+      await labelChunks.return(undefined);
     }
   }
 }

@@ -1,9 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset } from '../../src/data/open.js';
 import type { ModelSpec } from '../../src/models/types.js';
-import { ROOT, collect, tempDir } from './helpers.js';
+import { ROOT, collect, pattern, tempDir } from './helpers.js';
 
 const IMAGES = 'fixtures/data/fmnist_test1000-images-idx3-ubyte';
 const LABELS = 'fixtures/data/fmnist_test1000-labels-idx1-ubyte';
@@ -128,6 +129,55 @@ describe('idx dataset', () => {
       await expect(openDataset({ ...spec, images: path.join(ROOT, IMAGES), labels: 'short.idx' }, null, t.dir)).rejects.toThrow(
         /holds 1000 images but short.idx holds 500 labels/,
       );
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('reads 4-d [N, H, W, C] colour IDX files', async () => {
+    const t = await tempDir();
+    try {
+      const [n, h, w, c] = [3, 2, 4, 3];
+      const head = Buffer.alloc(4 + 16);
+      head.writeUInt32BE(0x00000804, 0);
+      [n, h, w, c].forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
+      const px = pattern(w, h * n, c, 9); // n images of h x w x c, back to back
+      await writeFile(path.join(t.dir, 'img.idx'), Buffer.concat([head, Buffer.from(px)]));
+      const lh = Buffer.from([0, 0, 8, 1, 0, 0, 0, n, 2, 0, 1]);
+      await writeFile(path.join(t.dir, 'lab.idx'), lh);
+      const colour = await openDataset({ type: 'idx', images: 'img.idx', labels: 'lab.idx' }, null, t.dir);
+      const [b] = await collect(colour, 5, true);
+      expect(b.x.shape).toEqual([3, 3, 2, 4]); // native size, 3 channels, NCHW
+      expect(Array.from(b.labels)).toEqual([2, 0, 1]);
+      expect(Array.from(b.images![2].data)).toEqual(Array.from(px.subarray(2 * h * w * c)));
+      // pixel (row 1, col 2) of image 1, green channel, in NCHW at [1, 1, 1, 2]
+      expect(b.x.data[1 * 24 + 1 * 8 + 1 * 4 + 2]).toBe(Math.fround(px[24 + (1 * w + 2) * c + 1] / 255));
+      // A grey model: Pillow luma of each pixel (same size, so no resampling).
+      const grey = await openDataset({ type: 'idx', images: 'img.idx', labels: 'lab.idx' }, model({ inputSize: [h, w] }), t.dir);
+      const [g] = await collect(grey, 5, true);
+      const p0 = px.subarray(0, 3);
+      expect(g.images![0].data[0]).toBe(Math.floor((p0[0] * 19595 + p0[1] * 38470 + p0[2] * 7471 + 0x8000) / 65536));
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('reads gzip-compressed IDX files as a stream, with the same result', async () => {
+    const t = await tempDir();
+    try {
+      for (const [from, to] of [[IMAGES, 'i.gz'], [LABELS, 'l.gz']]) {
+        await writeFile(path.join(t.dir, to), gzipSync(await readFile(path.join(ROOT, from))));
+      }
+      const ds = await openDataset({ type: 'idx', images: 'i.gz', labels: 'l.gz' }, model({}), t.dir);
+      expect(ds.size).toBe(1000);
+      const batches = await collect(ds, 300);
+      expect(batches.map((b) => b.labels.length)).toEqual([300, 300, 300, 100]);
+      const x = Buffer.concat(batches.map((b) => Buffer.from(Uint8Array.from(b.x.data, (v) => Math.round(v * 255)))));
+      expect(x.equals(Buffer.from(rawU8))).toBe(true);
+      expect(Buffer.from(batches.flatMap((b) => Array.from(b.labels))).equals(Buffer.from(rawLabels))).toBe(true);
+      const gz = await readFile(path.join(t.dir, 'i.gz'));
+      await writeFile(path.join(t.dir, 'cut.gz'), gz.subarray(0, gz.length - 1000));
+      await expect(openDataset({ type: 'idx', images: 'cut.gz', labels: 'l.gz' }, null, t.dir)).rejects.toThrow(/dataset.images: cut.gz has \d+ bytes uncompressed but its header \[1000, 28, 28\] needs 784016/);
     } finally {
       await t.cleanup();
     }
