@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
-import type { ModelSpec } from '../models/types.js';
+import type { ModelMeta, ModelSpec } from '../models/types.js';
 import type { BatchOptions, DataBatch, Dataset, RawImage, SkippedInput } from './types.js';
 import type { IdxDatasetSpec } from './schema.js';
 import { DATASET_DEFAULTS } from './schema.js';
@@ -196,7 +196,7 @@ export class IdxDataset implements Dataset {
     private readonly includeImagesByDefault: boolean,
   ) {}
 
-  static async open(spec: IdxDatasetSpec, model: ModelSpec | null, baseDir: string, includeImages = false): Promise<IdxDataset> {
+  static async open(spec: IdxDatasetSpec, model: ModelSpec | null, baseDir: string, includeImages = false, meta?: Pick<ModelMeta, 'sampleShape' | 'layout'>): Promise<IdxDataset> {
     const images = path.resolve(baseDir, spec.images);
     const labels = path.resolve(baseDir, spec.labels);
     const ih = await readHeader(images, 'dataset.images', spec.images, 'images');
@@ -206,7 +206,7 @@ export class IdxDataset implements Dataset {
       throw new Error(`dataset: ${spec.images} holds ${count} images but ${spec.labels} holds ${lh.dims[0]} labels; they must match`);
     }
     const native = { height, width, channels };
-    const target = resolveImageTarget(spec, model, native);
+    const target = resolveImageTarget(spec, model, native, meta);
     // One streamed pass over the labels (1 byte each): class names, and how many samples are usable.
     let maxLabel = -1;
     const hist = new Map<number, number>();

@@ -1,6 +1,6 @@
 import { stat, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { ModelSpec } from '../models/types.js';
+import type { ModelMeta, ModelSpec } from '../models/types.js';
 import type { BatchOptions, DataBatch, Dataset, SkippedInput } from './types.js';
 import type { ImageFolderDatasetSpec } from './schema.js';
 import { DATASET_DEFAULTS } from './schema.js';
@@ -34,7 +34,7 @@ export class ImageFolderDataset implements Dataset {
     private readonly includeImagesByDefault: boolean,
   ) {}
 
-  static async open(spec: ImageFolderDatasetSpec, model: ModelSpec | null, baseDir: string, includeImages = false): Promise<ImageFolderDataset> {
+  static async open(spec: ImageFolderDatasetSpec, model: ModelSpec | null, baseDir: string, includeImages = false, meta?: Pick<ModelMeta, 'sampleShape' | 'layout'>): Promise<ImageFolderDataset> {
     const root = path.resolve(baseDir, spec.root);
     const st = await stat(root).catch(() => null);
     if (!st?.isDirectory()) {
@@ -48,7 +48,7 @@ export class ImageFolderDataset implements Dataset {
     if (classNames.length === 0) {
       throw new Error(`dataset.root: ${spec.root} has no class subfolders; put each class's images in a subfolder named after the class`);
     }
-    const target = resolveImageTarget(spec, model);
+    const target = resolveImageTarget(spec, model, undefined, meta);
     const files = await listFiles(root);
     const description = `image folder ${spec.root} (${files.length} files, ${classNames.length} classes)`;
     return new ImageFolderDataset(description, classNames, root, baseDir, files, target, spec, includeImages);

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ModelSpec } from '../models/types.js';
+import type { ModelMeta, ModelSpec } from '../models/types.js';
 import type { BatchOptions, DataBatch, Dataset, SkippedInput } from './types.js';
 import type { ManifestDatasetSpec } from './schema.js';
 import { DATASET_DEFAULTS } from './schema.js';
@@ -42,7 +42,7 @@ export class ManifestDataset implements Dataset {
     private readonly includeImagesByDefault: boolean,
   ) {}
 
-  static async open(spec: ManifestDatasetSpec, model: ModelSpec | null, baseDir: string, includeImages = false): Promise<ManifestDataset> {
+  static async open(spec: ManifestDatasetSpec, model: ModelSpec | null, baseDir: string, includeImages = false, meta?: Pick<ModelMeta, 'sampleShape' | 'layout'>): Promise<ManifestDataset> {
     const file = path.resolve(baseDir, spec.path);
     const st = await stat(file).catch(() => null);
     if (!st?.isFile()) throw new Error(`dataset.path: manifest ${spec.path} ${st ? 'is not a file' : 'does not exist'} (resolved to ${file})`);
@@ -77,7 +77,7 @@ export class ManifestDataset implements Dataset {
       classNames = deriveClassNames(values);
       if (classNames.length === 0) throw new Error(`dataset.path: ${spec.path} has no labelled rows (label column '${columns.label}')`);
     }
-    const target = resolveImageTarget(spec, model);
+    const target = resolveImageTarget(spec, model, undefined, meta);
     const description = `manifest ${spec.path} (${classNames.length} classes${columns.groups.length ? `, groups: ${columns.groups.join(', ')}` : ''})`;
     return new ManifestDataset(description, classNames, columns.groups, file, format, columns, baseDir, target, spec, includeImages);
   }

@@ -1,4 +1,4 @@
-import type { ModelSpec } from '../models/types.js';
+import type { ModelMeta, ModelSpec } from '../models/types.js';
 import type { Dataset } from './types.js';
 import type { DatasetSpec } from './schema.js';
 import { IdxDataset } from './idx.js';
@@ -13,24 +13,25 @@ export interface OpenDatasetOptions {
 
 /**
  * Open the dataset a config describes. Image datasets take their input size, channels and layout from
- * the model's spec (so batches fit the model); `baseDir` is the config file's folder, against which
+ * the model's spec, else from a loaded model's static input shape (`meta`), so batches fit the model; `baseDir` is the config file's folder, against which
  * every path is resolved. Throws an actionable error for a missing file, wrong format or unknown column.
  */
 export async function openDataset(
   spec: DatasetSpec,
-  model: { spec: ModelSpec } | null,
+  model: { spec: ModelSpec; meta?: Pick<ModelMeta, 'sampleShape' | 'layout'> } | null,
   baseDir: string,
   options: OpenDatasetOptions = {},
 ): Promise<Dataset> {
   const m = model?.spec ?? null;
+  const meta = model?.meta;
   const images = options.includeImages ?? false;
   switch (spec.type) {
     case 'idx':
-      return IdxDataset.open(spec, m, baseDir, images);
+      return IdxDataset.open(spec, m, baseDir, images, meta);
     case 'image-folder':
-      return ImageFolderDataset.open(spec, m, baseDir, images);
+      return ImageFolderDataset.open(spec, m, baseDir, images, meta);
     case 'manifest':
-      return ManifestDataset.open(spec, m, baseDir, images);
+      return ManifestDataset.open(spec, m, baseDir, images, meta);
     case 'tabular':
       if (m && m.layout !== 'NC') {
         throw new Error(`dataset.type is 'tabular' but model.layout is '${m.layout}'; a tabular model takes [N, features] input (layout 'NC')`);
