@@ -40,10 +40,12 @@ export class ImageFolderDataset implements Dataset {
     if (!st?.isDirectory()) {
       throw new Error(`dataset.root: ${spec.root} ${st ? 'is not a folder' : 'does not exist'} (resolved to ${root}); it must be a folder with one subfolder per class`);
     }
-    const subfolders = (await readdir(root, { withFileTypes: true }))
-      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-      .map((e) => e.name)
-      .sort(byCodePoint);
+    const subfolders: string[] = [];
+    for (const e of await readdir(root, { withFileTypes: true })) {
+      if (e.name.startsWith('.')) continue;
+      if (e.isDirectory() || (e.isSymbolicLink() && (await stat(path.join(root, e.name)).catch(() => null))?.isDirectory())) subfolders.push(e.name);
+    }
+    subfolders.sort(byCodePoint);
     const classNames = spec.class_names ?? model?.classNames ?? subfolders;
     if (classNames.length === 0) {
       throw new Error(`dataset.root: ${spec.root} has no class subfolders; put each class's images in a subfolder named after the class`);

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,6 +114,21 @@ describe('image-folder dataset', () => {
       const [contain] = await get('contain'); // 10x5 band, black padding above and below
       expect(Array.from(contain.data.subarray(0, 10))).toEqual(new Array(10).fill(0));
       expect(contain.data[5 * 10 + 9]).toBe(255);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('follows a symbolic link to a class folder', async () => {
+    const t = await tempDir();
+    try {
+      await writePng(path.join(t.dir, 'elsewhere/x.png'), px.a, W, H, 3);
+      await mkdir(path.join(t.dir, 'set'));
+      await symlink(path.join(t.dir, 'elsewhere'), path.join(t.dir, 'set/linked'));
+      const ds = await openDataset({ type: 'image-folder', root: 'set' }, model(), t.dir);
+      expect(ds.classNames).toEqual(['linked']);
+      const [b] = await collect(ds, 4);
+      expect(b.ids).toEqual(['linked/x.png']);
     } finally {
       await t.cleanup();
     }
