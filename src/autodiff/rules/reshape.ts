@@ -43,7 +43,9 @@ export const castGrad: VjpRule = {
     if (!wanted[0] || !dY) return [null];
     const to = ctx.node.attribute?.find((a) => a.name === 'to')?.i;
     if (to !== 1 && to !== 11 && to !== 10) return [null];
-    return [ctx.op('Cast', [dY], { to: ctx.floatType })];
+    // Mixed-precision graphs would need per-value constant types in every rule.
+    if (to !== ctx.floatType) throw new Error('a Cast between float types inside the model (mixed precision)');
+    return [dY];
   },
 };
 
