@@ -178,7 +178,8 @@ async function* chunks(
   }
 }
 
-const CHUNK_BYTES = 4 << 20;
+/** Bytes read per file access (records are re-batched afterwards); tests lower it to exercise chunk edges. */
+export const idxReadSettings = { chunkBytes: 4 << 20 };
 
 export class IdxDataset implements Dataset {
   readonly kind = 'idx' as const;
@@ -210,7 +211,7 @@ export class IdxDataset implements Dataset {
     // One streamed pass over the labels (1 byte each): class names, and how many samples are usable.
     let maxLabel = -1;
     const hist = new Map<number, number>();
-    for await (const { buf } of chunks(labels, lh.gz, lh.headerBytes, count, 1, 1 << 16, spec.labels)) {
+    for await (const { buf } of chunks(labels, lh.gz, lh.headerBytes, count, 1, idxReadSettings.chunkBytes, spec.labels)) {
       for (const v of buf) {
         hist.set(v, (hist.get(v) ?? 0) + 1);
         if (v > maxLabel) maxLabel = v;
@@ -250,7 +251,7 @@ export class IdxDataset implements Dataset {
 
   async *batches(batchSize: number, options: BatchOptions = {}): AsyncGenerator<DataBatch> {
     checkBatchSize(batchSize);
-    yield* imageBatches(this.candidates(batchSize), {
+    yield* imageBatches(this.candidates(), {
       batchSize,
       limit: this.spec.limit ?? null,
       concurrency: this.spec.concurrency ?? DATASET_DEFAULTS.concurrency,
@@ -261,10 +262,10 @@ export class IdxDataset implements Dataset {
     });
   }
 
-  private async *candidates(batchSize: number): AsyncGenerator<Candidate> {
+  private async *candidates(): AsyncGenerator<Candidate> {
     const { count, height, width, channels } = this.header;
     const per = height * width * channels;
-    const perChunk = Math.max(batchSize, Math.floor(CHUNK_BYTES / per)) || 1;
+    const perChunk = Math.max(1, Math.floor(idxReadSettings.chunkBytes / per));
     const { images: ih, labels: lh } = this.header;
     const fast = matchesTarget({ height, width, channels }, this.target);
     const labelChunks = chunks(this.files.labels, lh.gz, lh.headerBytes, count, 1, perChunk, this.files.labelsDisplay);

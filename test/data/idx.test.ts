@@ -3,6 +3,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset } from '../../src/data/open.js';
+import { idxReadSettings } from '../../src/data/idx.js';
 import type { ModelSpec } from '../../src/models/types.js';
 import { ROOT, collect, pattern, tempDir } from './helpers.js';
 
@@ -162,8 +163,10 @@ describe('idx dataset', () => {
     }
   });
 
-  it('reads gzip-compressed IDX files as a stream, with the same result', async () => {
+  it('reads gzip-compressed IDX files as a stream, with the same result, across read-chunk edges', async () => {
     const t = await tempDir();
+    const saved = idxReadSettings.chunkBytes;
+    idxReadSettings.chunkBytes = 784 * 7 + 100; // 7 images per read: chunk edges fall inside batches
     try {
       for (const [from, to] of [[IMAGES, 'i.gz'], [LABELS, 'l.gz']]) {
         await writeFile(path.join(t.dir, to), gzipSync(await readFile(path.join(ROOT, from))));
@@ -178,7 +181,12 @@ describe('idx dataset', () => {
       const gz = await readFile(path.join(t.dir, 'i.gz'));
       await writeFile(path.join(t.dir, 'cut.gz'), gz.subarray(0, gz.length - 1000));
       await expect(openDataset({ type: 'idx', images: 'cut.gz', labels: 'l.gz' }, null, t.dir)).rejects.toThrow(/dataset.images: cut.gz has \d+ bytes uncompressed but its header \[1000, 28, 28\] needs 784016/);
+      // The plain files through the same small reads.
+      const plain = await collect(await openDataset(spec, model({}), ROOT), 300);
+      expect(plain.map((b) => Array.from(b.x.data)).flat().every((v, i) => v === Math.fround(rawU8[i] / 255))).toBe(true);
+      expect(plain.flatMap((b) => b.ids).at(-1)).toBe('row:999');
     } finally {
+      idxReadSettings.chunkBytes = saved;
       await t.cleanup();
     }
   });
