@@ -49,8 +49,8 @@ gates:
     const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
     expect(results.dataset.samples).toBe(50);
     const sources = results.dataset.skipped.map((s: { source: string }) => s.source).sort();
-    expect(sources).toEqual(['c0/broken.png', 'c1/notes.txt']);
+    expect(sources).toEqual(['data/c0/broken.png', 'data/c1/notes.txt']);
     for (const s of results.dataset.skipped) expect(s.reason.length).toBeGreaterThan(5);
-    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('c0/broken.png');
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('data/c0/broken.png');
   });
 });
