@@ -14,10 +14,9 @@
  * folder through setWasmPaths(<absolute directory>/) and runs the SIMD, single-threaded build
  * (WASM_HAS_MULTITHREAD_SUPPORT is false in Node). Its Conv2DBackpropInput agrees with cpu to
  * float32 rounding, but its MaxPoolGrad breaks ties differently from PyTorch/TF (and drops windows
- * whose max is ≤ 0) and it lacks Conv2DBackpropFilter and the depthwise backprop kernels; those
- * few kernels are routed to the cpu backend (./tfjs-wasm-bridge.ts), so wasm gives exact,
- * PyTorch-matching input gradients. wasm is ~3x faster than cpu on the Fashion-MNIST CNN's
- * gradient and ~30x on its forward pass.
+ * whose max is ≤ 0) and it lacks Conv2DBackpropFilter and the depthwise backprop kernels;
+ * ./tfjs-wasm-bridge.ts replaces/adds those, so wasm gives exact, PyTorch-matching input gradients.
+ * Fashion-MNIST CNN, 1000 images, one core: wasm predict 86 ms and CE gradient 0.9 s; cpu 2.1 s and 8.2 s.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';

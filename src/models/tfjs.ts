@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { sampleSize, type Batch } from '../tensor.js';
 import { pixelTransform } from './onnx-pixels.js';
-import type { GradientResult, LossSpec, Model, ModelMeta, ModelSpec } from './types.js';
+import type { GradientMode, GradientResult, LossSpec, Model, ModelMeta, ModelSpec } from './types.js';
 import { ensureTfjsBackend } from './tfjs-backend.js';
 import { hashTfjsModel, readTfjsModelJson, type TfjsModelKind } from './tfjs-io.js';
 import { lossPerSample, sliceLoss, validateLoss } from './tfjs-losses.js';
@@ -26,7 +26,10 @@ export async function loadTfjsModel(spec: ModelSpec): Promise<Model> {
   try {
     const sampleShape = resolveSampleShape(net, spec, files.modelJsonPath);
     const fixedBatch = net.inputShape[0] !== null && net.inputShape[0] !== undefined && net.inputShape[0] > 0 ? net.inputShape[0] : null;
-    const numClasses = net.outputWidth ?? (await probeOutputWidth(net, sampleShape, fixedBatch ?? 1));
+    // Graph models are run once on zeros: to learn the output width when the graph does not declare
+    // it, and to find out whether the graph has dynamic ops that only executeAsync can run.
+    const probe = kind === 'graph-model' || net.outputWidth === null ? await probeForward(net, sampleShape, fixedBatch ?? 1) : null;
+    const numClasses = net.outputWidth ?? probe!.width;
     if (spec.classNames !== undefined && spec.classNames.length !== numClasses) {
       throw new Error(`model.class_names lists ${spec.classNames.length} names but ${files.modelJsonPath} has ${numClasses} outputs`);
     }
@@ -45,7 +48,7 @@ export async function loadTfjsModel(spec: ModelSpec): Promise<Model> {
       outputKindSource: spec.outputs === 'auto' ? 'detected' : 'declared',
       backend: backend.description,
     };
-    return new TfjsModel(net, meta, spec, spec.outputs === 'auto');
+    return new TfjsModel(net, meta, spec, spec.outputs === 'auto', probe?.asyncOnly === true ? probe.reason : null);
   } catch (e) {
     net.dispose();
     throw e;
@@ -83,27 +86,51 @@ function resolveSampleShape(net: TfjsNet, spec: ModelSpec, where: string): numbe
   return declared as number[];
 }
 
-async function probeOutputWidth(net: TfjsNet, sampleShape: number[], batch: number): Promise<number> {
-  const y = await runForward(net, tf.zeros([batch, ...sampleShape]), true);
-  const w = y.shape[y.shape.length - 1];
-  y.dispose();
-  return w;
+interface ProbeResult {
+  width: number;
+  /** True when only executeAsync can run the graph (dynamic control flow or dynamic shapes). */
+  asyncOnly: boolean;
+  reason: string;
 }
 
-/** Forward pass; graph models with dynamic control flow fall back to executeAsync (disposes x). */
-async function runForward(net: TfjsNet, x: tf.Tensor, disposeInput: boolean): Promise<tf.Tensor> {
+async function probeForward(net: TfjsNet, sampleShape: number[], batch: number): Promise<ProbeResult> {
+  const x = tf.zeros([batch, ...sampleShape]);
   try {
-    return tf.tidy(() => net.run(x));
-  } catch (e) {
-    if (!(e instanceof Error) || !/executeAsync/.test(e.message)) throw e;
-    return await net.runAsync(x);
+    let y: tf.Tensor;
+    let asyncOnly = false;
+    let reason = '';
+    try {
+      y = tf.tidy(() => net.run(x));
+    } catch (e) {
+      if (!isAsyncOnlyError(e)) throw e;
+      asyncOnly = true;
+      reason = (e as Error).message.split('\n')[0];
+      y = await net.runAsync(x);
+    }
+    const width = y.shape[y.shape.length - 1];
+    y.dispose();
+    return { width, asyncOnly, reason };
   } finally {
-    if (disposeInput) x.dispose();
+    x.dispose();
+  }
+}
+
+/** tfjs-converter's message for graphs whose ops need executeAsync (control flow, dynamic shapes). */
+function isAsyncOnlyError(e: unknown): boolean {
+  return e instanceof Error && /executeAsync/.test(e.message);
+}
+
+/** Forward pass; graph models that need executeAsync use it (no gradients there). Disposes x. */
+async function runForward(net: TfjsNet, x: tf.Tensor, asyncOnly: boolean): Promise<tf.Tensor> {
+  try {
+    return asyncOnly ? await net.runAsync(x) : tf.tidy(() => net.run(x));
+  } finally {
+    x.dispose();
   }
 }
 
 class TfjsModel implements Model {
-  readonly gradientMode = 'exact' as const;
+  readonly gradientMode: GradientMode;
   private readonly scale: tf.Tensor | null;
   private readonly offset: tf.Tensor | null;
   private readonly chunk: number;
@@ -113,7 +140,10 @@ class TfjsModel implements Model {
     readonly meta: ModelMeta,
     spec: ModelSpec,
     private autoKind: boolean,
+    /** Why gradients are unavailable (a graph that only executeAsync can run), or null. */
+    private readonly asyncOnlyReason: string | null,
   ) {
+    this.gradientMode = asyncOnlyReason === null ? 'exact' : 'none';
     const t = pixelTransform(spec, meta.sampleShape);
     if (t.identity) {
       this.scale = null;
@@ -164,7 +194,7 @@ class TfjsModel implements Model {
       const count = Math.min(this.chunk, n - start);
       const rows = this.meta.fixedBatch ?? count;
       const xt = tf.tidy(() => this.toModelSpace(this.chunkTensor(x, start, count, rows)));
-      const y = await runForward(this.net, xt, true);
+      const y = await runForward(this.net, xt, this.asyncOnlyReason !== null);
       const data = (await y.data()) as Float32Array;
       y.dispose();
       out.set(data.subarray(0, count * c), start * c);
@@ -174,6 +204,12 @@ class TfjsModel implements Model {
   }
 
   async gradient(x: Batch, loss: LossSpec): Promise<GradientResult> {
+    if (this.asyncOnlyReason !== null) {
+      throw new Error(
+        `${this.meta.path} can only run through executeAsync (${this.asyncOnlyReason}), which TF.js cannot differentiate; ` +
+          'gradient-based probes (attacks, saliency) need a graph without dynamic control flow — re-export the model without tf.cond/tf.while or dynamic-shape ops, or use its ONNX export',
+      );
+    }
     const n = this.checkBatch(x);
     const c = this.meta.numClasses;
     validateLoss(loss, n, c);

@@ -80,6 +80,28 @@ describe('graph-model through the file IO handler', () => {
   });
 });
 
+describe('graph-model with control flow', () => {
+  it('predicts through executeAsync and reports gradientMode none with an actionable error', async () => {
+    const W = weights(36, 0.3);
+    const B = weights(3, 2.1);
+    const plain = await loadTfjsModel({ path: await writeGraphModel(W, B), layout: 'NHWC', pixelRange: [0, 1], outputs: 'logits' });
+    const cond = await loadTfjsModel({ path: await writeGraphModel(W, B, true), layout: 'NHWC', pixelRange: [0, 1], outputs: 'logits' });
+    try {
+      expect(plain.gradientMode).toBe('exact');
+      expect(cond.gradientMode).toBe('none');
+      expect(cond.meta.numClasses).toBe(3);
+      const x = { data: Float32Array.from({ length: 24 }, (_, i) => Math.sin(i)), shape: [2, 2, 2, 3] };
+      const before = tf.memory().numTensors;
+      expect(Array.from(await cond.predict(x))).toEqual(Array.from(await plain.predict(x)));
+      expect(tf.memory().numTensors).toBe(before);
+      await expect(cond.gradient(x, { loss: 'ce', labels: Int32Array.from([0, 1]) })).rejects.toThrow(/executeAsync.*cannot differentiate/);
+    } finally {
+      await plain.dispose();
+      await cond.dispose();
+    }
+  });
+});
+
 describe('probability outputs', () => {
   const K = weights(12, 0.5); // [4, 3]
   const Bv = weights(3, 1.7);

@@ -30,6 +30,28 @@ describe('wasm gradient kernels', () => {
     expect(Array.from(wasm)).toEqual(Array.from(cpu));
   });
 
+  it.each([
+    { filter: 2, stride: 2, pad: 'valid' as const },
+    { filter: 3, stride: 2, pad: 'same' as const },
+    { filter: 3, stride: 1, pad: 'valid' as const },
+    { filter: 2, stride: 1, pad: 'same' as const },
+  ])('max-pool gradient $filter×$filter stride $stride $pad on values with many ties matches cpu', async ({ filter, stride, pad }) => {
+    // Values on a coarse grid (−2..2) so windows tie often, odd sizes so padding matters.
+    const vals = Array.from({ length: 2 * 7 * 9 * 3 }, (_, i) => Math.round(2 * Math.sin(i * 1.7)));
+    const f = () => {
+      const x = tf.tensor4d(vals, [2, 7, 9, 3]);
+      const y = tf.maxPool(x, filter, stride, pad);
+      const u = tf.tensor(Float32Array.from({ length: y.size }, (_, i) => Math.sin(i)), y.shape);
+      return tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, filter, stride, pad), u)))(x).dataSync() as Float32Array;
+    };
+    const { wasm, cpu } = await onBoth(f);
+    // Same positions chosen; overlapping windows may add their contributions in another order.
+    expect(wasm.map((v, i) => (cpu[i] === 0 ? v : 0)).every((v) => v === 0)).toBe(true);
+    let d = 0;
+    cpu.forEach((v, i) => (d = Math.max(d, Math.abs(v - wasm[i]))));
+    expect(d).toBeLessThanOrEqual(1e-6);
+  });
+
   it('differentiates a linear fused conv2d (needs Conv2DBackpropFilter) and matches cpu', async () => {
     const x = tf.tidy(() => tf.keep(tf.sin(tf.reshape(tf.range(0, 2 * 5 * 5 * 3), [2, 5, 5, 3]))));
     const w = tf.tidy(() => tf.keep(tf.cos(tf.reshape(tf.range(0, 3 * 3 * 3 * 4), [3, 3, 3, 4]))));
