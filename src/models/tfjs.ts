@@ -69,13 +69,19 @@ function resolveSampleShape(net: TfjsNet, spec: ModelSpec, where: string): numbe
   let fromConfig: number[] | null = null;
   if (spec.inputSize !== undefined) {
     const [h, w] = spec.inputSize;
-    const c = spec.channels ?? 3;
+    // Channels: the config's, else the model's own declaration when its spatial dims agree, else RGB.
+    const nhwc = spec.layout === 'NHWC';
+    const spatialAgrees = declared.length === 3 && declared[nhwc ? 0 : 1] === h && declared[nhwc ? 1 : 2] === w;
+    const c = spec.channels ?? (spatialAgrees ? declared[nhwc ? 2 : 0] : null) ?? 3;
     fromConfig = spec.layout === 'NHWC' ? [h, w, c] : [c, h, w];
   }
   if (fromConfig !== null && fromConfig.length === declared.length) {
     declared.forEach((d, i) => {
       if (d !== null && d !== fromConfig![i]) {
-        throw new Error(`${where} expects per-sample input [${declared.join(', ')}] but the config (layout ${spec.layout}, input_size, channels) gives [${fromConfig!.join(', ')}]; fix model.layout / input_size / channels`);
+        throw new Error(
+          `${where} expects per-sample input [${declared.join(', ')}] but the config gives [${fromConfig!.join(', ')}] ` +
+            `(layout ${spec.layout}, input_size [${spec.inputSize!.join(', ')}], channels ${spec.channels ?? `${fromConfig![nhwcIdx(spec)]} by default`}); fix model.layout / input_size / channels`,
+        );
       }
     });
     return fromConfig;
@@ -91,6 +97,10 @@ interface ProbeResult {
   /** True when only executeAsync can run the graph (dynamic control flow or dynamic shapes). */
   asyncOnly: boolean;
   reason: string;
+}
+
+function nhwcIdx(spec: ModelSpec): number {
+  return spec.layout === 'NHWC' ? 2 : 0;
 }
 
 async function probeForward(net: TfjsNet, sampleShape: number[], batch: number): Promise<ProbeResult> {

@@ -189,6 +189,15 @@ describe('fixed batch size', () => {
   });
 });
 
+describe('input shape from the config', () => {
+  it('accepts input_size without channels when the model declares them, and rejects a wrong layout', async () => {
+    const ok = await loadTfjsModel({ path: TWIN_DIR, layout: 'NCHW', inputSize: [28, 28], pixelRange: [0, 1], outputs: 'auto' });
+    expect(ok.meta.sampleShape).toEqual([1, 28, 28]);
+    await ok.dispose();
+    await expect(loadTfjsModel({ path: TWIN_DIR, layout: 'NHWC', inputSize: [28, 28], pixelRange: [0, 1], outputs: 'auto' })).rejects.toThrow(/expects per-sample input \[1, 28, 28\].*gives \[28, 28, 3\].*channels 3 by default/);
+  });
+});
+
 describe('errors a user can act on', () => {
   it('names the format conflict', async () => {
     await expect(loadTfjsModel({ path: TWIN_DIR, format: 'tfjs-graph', layout: 'NCHW', pixelRange: [0, 1], outputs: 'auto' })).rejects.toThrow(/layers-model but model.format says tfjs-graph/);

@@ -57,7 +57,10 @@ describe('wasm gradient kernels', () => {
     const w = tf.tidy(() => tf.keep(tf.cos(tf.reshape(tf.range(0, 3 * 3 * 3 * 4), [3, 3, 3, 4]))));
     const bias = tf.tensor1d([0.1, -0.2, 0.3, 0]);
     const f = () => tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.fused.conv2d({ x: t as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias }))))(x).dataSync() as Float32Array;
+    const cpuBackend = tf.findBackend('cpu')!;
+    const cpuData = cpuBackend.numDataIds();
     const { wasm, cpu } = await onBoth(f);
+    expect(cpuBackend.numDataIds()).toBe(cpuData); // the bridge frees its cpu copies
     let d = 0;
     let m = 0;
     cpu.forEach((v, i) => ((d = Math.max(d, Math.abs(v - wasm[i]))), (m = Math.max(m, Math.abs(v)))));
