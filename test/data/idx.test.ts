@@ -205,6 +205,9 @@ describe('idx dataset', () => {
       await writeFile(path.join(t.dir, 'labels.idx'), lab);
       const d = await (await openDataset({ ...spec, images: path.join(ROOT, IMAGES), labels: 'labels.idx' }, model({}), t.dir)).fingerprint();
       expect(d).not.toBe(a);
+      await writeFile(path.join(t.dir, 'copy.idx'), await readFile(path.join(ROOT, LABELS)));
+      const e = await (await openDataset({ ...spec, images: path.join(ROOT, IMAGES), labels: 'copy.idx' }, model({}), t.dir)).fingerprint();
+      expect(e).toBe(a); // same bytes under another name
     } finally {
       await t.cleanup();
     }
