@@ -92,15 +92,16 @@ function resolveSampleShape(net: TfjsNet, spec: ModelSpec, where: string): numbe
   return declared as number[];
 }
 
+/** Index of the channel dim in a per-sample [C,H,W] / [H,W,C] shape. */
+function nhwcIdx(spec: ModelSpec): number {
+  return spec.layout === 'NHWC' ? 2 : 0;
+}
+
 interface ProbeResult {
   width: number;
   /** True when only executeAsync can run the graph (dynamic control flow or dynamic shapes). */
   asyncOnly: boolean;
   reason: string;
-}
-
-function nhwcIdx(spec: ModelSpec): number {
-  return spec.layout === 'NHWC' ? 2 : 0;
 }
 
 async function probeForward(net: TfjsNet, sampleShape: number[], batch: number): Promise<ProbeResult> {
@@ -182,6 +183,17 @@ class TfjsModel implements Model {
     return x.shape[0];
   }
 
+  /** The chosen output must be a [rows, numClasses] float matrix. */
+  private checkOutput(y: tf.Tensor, rows: number): tf.Tensor2D {
+    if (y.rank !== 2 || y.shape[0] !== rows || y.shape[1] !== this.meta.numClasses || y.dtype !== 'float32') {
+      throw new Error(
+        `${this.meta.path}: output ${this.meta.outputName} is ${y.dtype} [${y.shape.join(', ')}], expected float32 [${rows}, ${this.meta.numClasses}]; ` +
+          'faultline needs one score per class (set model.output_name to the logits or probabilities output)',
+      );
+    }
+    return y as tf.Tensor2D;
+  }
+
   /** Rows [start, start+count) of x as a tensor of `rows` samples (zero-padded for fixed batches). */
   private chunkTensor(x: Batch, start: number, count: number, rows: number): tf.Tensor {
     const per = sampleSize(x.shape);
@@ -205,9 +217,12 @@ class TfjsModel implements Model {
       const rows = this.meta.fixedBatch ?? count;
       const xt = tf.tidy(() => this.toModelSpace(this.chunkTensor(x, start, count, rows)));
       const y = await runForward(this.net, xt, this.asyncOnlyReason !== null);
-      const data = (await y.data()) as Float32Array;
-      y.dispose();
-      out.set(data.subarray(0, count * c), start * c);
+      try {
+        this.checkOutput(y, rows);
+        out.set((await y.data()).subarray(0, count * c), start * c);
+      } finally {
+        y.dispose();
+      }
     }
     this.noteOutputs(out.subarray(0, Math.min(n, this.chunk) * c));
     return out;
@@ -235,9 +250,7 @@ class TfjsModel implements Model {
       let l = new Float32Array(0);
       const g = tf.tidy(() => {
         const f = (xp: tf.Tensor): tf.Scalar => {
-          const out = this.net.run(this.toModelSpace(xp));
-          if (out.rank !== 2 || out.shape[1] !== c) throw new Error(`${this.meta.path}: output ${this.meta.outputName} has shape [${out.shape.join(', ')}], expected [N, ${c}]`);
-          const zt = out as tf.Tensor2D;
+          const zt = this.checkOutput(this.net.run(this.toModelSpace(xp)), rows);
           z = (zt.dataSync() as Float32Array).slice();
           if (start === 0) this.noteOutputs(z.subarray(0, count * c));
           const lt = lossPerSample(zt, z, part, this.meta.outputKind);
