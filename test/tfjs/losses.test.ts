@@ -6,6 +6,7 @@
  * - input gradients against central finite differences of the reference loss along random directions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateLoss } from '../../src/models/losses.js';
 import { loadTfjsModel } from '../../src/models/tfjs.js';
 import type { LossSpec, Model } from '../../src/models/types.js';
 import { Rng } from '../../src/random.js';
@@ -46,6 +47,15 @@ function maxAbs(a: ArrayLike<number>): number {
 }
 
 describe.each(specs())('loss $loss', (spec) => {
+  it('has a test reference that agrees with the project reference (src/models/losses.ts)', () => {
+    const rng = new Rng(3);
+    const z = Float32Array.from({ length: N * C }, () => rng.normal(0, 4));
+    const mine = lossReference(z, spec, C);
+    const theirs = evaluateLoss(spec, z, C);
+    for (let i = 0; i < N; i++) expect(mine.loss[i]).toBeCloseTo(theirs.loss[i], 10);
+    for (let k = 0; k < N * C; k++) expect(mine.dz[k]).toBeCloseTo(theirs.dLogits[k], 10);
+  });
+
   it('matches the float64 reference value and the chain rule through the cotangent gradient', async () => {
     const r = await model.gradient({ data: x, shape: SHAPE }, spec);
     const ref = lossReference(r.logits, spec, C);
