@@ -11,24 +11,33 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossSpec, OutputKind } from './types.js';
 
-/** Smallest probability fed to log() for a probability-output model (keeps −log p finite). */
-const MIN_PROB = 1e-12;
+/** Floor applied before log() for a probability-output model (as the ONNX adapter's loss head). */
+const MIN_PROB = 1e-30;
 /** The additive constant in the DLR denominators (Croce & Hein 2020). */
 const DLR_EPS = 1e-12;
 
 /**
  * Per-sample loss [N] for outputs `z` [N, C] whose values are `zData`. For a probability model
- * (outputKind 'probabilities') cross-entropy is −log p_y (softmax would be applied twice otherwise);
- * margin and DLR use the outputs as they are.
+ * (outputKind 'probabilities') every loss but 'cotangent' is taken on log-probabilities, the same
+ * convention as the ONNX adapter (src/autodiff/reverse.ts): cross-entropy becomes −log p_y instead
+ * of applying softmax twice, and margin/DLR compare log-probabilities like logits.
  */
 export function lossPerSample(z: tf.Tensor2D, zData: Float32Array, spec: LossSpec, kind: OutputKind): tf.Tensor {
+  if (kind === 'probabilities' && spec.loss !== 'cotangent') {
+    const logp = tf.log(tf.maximum(z, MIN_PROB)) as tf.Tensor2D;
+    return logitLoss(logp, Float32Array.from(zData, (p) => Math.log(Math.max(p, MIN_PROB))), spec);
+  }
+  return logitLoss(z, zData, spec);
+}
+
+function logitLoss(z: tf.Tensor2D, zData: Float32Array, spec: LossSpec): tf.Tensor {
   const [n, c] = z.shape;
   const pick = (idx: ArrayLike<number>): tf.Tensor => tf.sum(tf.mul(z, oneHot(idx, n, c)), 1);
   switch (spec.loss) {
     case 'ce':
-      return crossEntropy(z, spec.labels, kind);
+      return crossEntropy(z, spec.labels);
     case 'targeted_ce':
-      return crossEntropy(z, spec.targets, kind);
+      return crossEntropy(z, spec.targets);
     case 'margin': {
       const other = bestOther(zData, spec.labels, n, c);
       return tf.sub(pick(other), pick(spec.labels));
@@ -52,11 +61,9 @@ export function lossPerSample(z: tf.Tensor2D, zData: Float32Array, spec: LossSpe
   }
 }
 
-function crossEntropy(z: tf.Tensor2D, labels: Int32Array, kind: OutputKind): tf.Tensor {
+function crossEntropy(z: tf.Tensor2D, labels: Int32Array): tf.Tensor {
   const [n, c] = z.shape;
-  const mask = oneHot(labels, n, c);
-  if (kind === 'probabilities') return tf.neg(tf.log(tf.maximum(tf.sum(tf.mul(z, mask), 1), MIN_PROB)));
-  return tf.neg(tf.sum(tf.mul(tf.logSoftmax(z), mask), 1));
+  return tf.neg(tf.sum(tf.mul(tf.logSoftmax(z), oneHot(labels, n, c)), 1));
 }
 
 function oneHot(idx: ArrayLike<number>, n: number, c: number): tf.Tensor2D {

@@ -123,7 +123,7 @@ describe('probability outputs', () => {
     return { p, z };
   };
 
-  it("detects a softmax model under outputs: 'auto' and takes CE as −log p_y", async () => {
+  it("detects a softmax model under outputs: 'auto' and takes losses on log-probabilities", async () => {
     const dir = await writeDenseModel({ inputs: 4, units: 3, activation: 'softmax', kernel: K, bias: Bv });
     // gradient() before any predict(): detection happens on the first batch either way.
     const model = await loadTfjsModel({ path: dir, layout: 'NC', pixelRange: [0, 1], outputs: 'auto' });
@@ -142,6 +142,15 @@ describe('probability outputs', () => {
         }
       }
       expect(maxRelErr(r.grad, g)).toBeLessThan(1e-5);
+      // Margin on log-probabilities (the ONNX adapter's convention): log p_o − log p_y = z_o − z_y.
+      const { z } = probs();
+      const m = await model.gradient({ data: x, shape: [2, 4] }, { loss: 'margin', labels });
+      for (let i = 0; i < 2; i++) {
+        const y = labels[i];
+        const o = [0, 1, 2].filter((j) => j !== y).reduce((a, j) => (z[i * 3 + j] > z[i * 3 + a] ? j : a), y === 0 ? 1 : 0);
+        expect(m.loss[i]).toBeCloseTo(z[i * 3 + o] - z[i * 3 + y], 5);
+        for (let k = 0; k < 4; k++) expect(m.grad[i * 4 + k]).toBeCloseTo(K[k * 3 + o] - K[k * 3 + y], 5);
+      }
     } finally {
       await model.dispose();
     }
