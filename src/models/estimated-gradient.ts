@@ -20,6 +20,8 @@ export interface EstimateOptions {
   sigma?: number;
   /** Samples per forward call. */
   chunk?: number;
+  /** Label of this call's random stream (e.g. 'nes/3' for a model's fourth call). */
+  stream?: string;
 }
 
 /** Per-sample rows of a LossSpec, for evaluating the loss on the perturbed copies of sample i. */
@@ -42,8 +44,6 @@ function repeatSpec(spec: LossSpec, i: number, copies: number, classes: number):
   }
 }
 
-let callCounter = 0;
-
 export async function estimateGradient(
   forward: (x: Float32Array, n: number) => Promise<Float32Array>,
   x: Batch,
@@ -59,7 +59,7 @@ export async function estimateGradient(
   const logits = await forward(x.data, n);
   const base = evaluateLoss(spec, logits, classes);
   const grad = new Float32Array(x.data.length);
-  const rng = Rng.derive(opts.seed, `nes/${callCounter++}`);
+  const rng = Rng.derive(opts.seed, opts.stream ?? 'nes');
   const dirs = new Float32Array(pairs * per);
   for (let i = 0; i < n; i++) {
     rng.fillNormal(dirs);

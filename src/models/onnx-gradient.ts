@@ -154,6 +154,8 @@ class ExactEngine implements GradientEngine {
 class EstimatedEngine implements GradientEngine {
   readonly mode = 'estimated' as const;
   private model: ForwardModel | null = null;
+  /** Calls so far: each call draws from its own derived stream, so a fresh model repeats the sequence. */
+  private calls = 0;
   constructor(
     private readonly input: GradientEngineInput,
     readonly reason: string,
@@ -167,7 +169,7 @@ class EstimatedEngine implements GradientEngine {
     const model = this.model;
     // The estimate works in pixel space directly: every forward pass goes through the same map.
     const forward = (xs: Float32Array, n: number): Promise<Float32Array> => model.predictModelSpace(toModelSpace(transform, xs, meta.sampleShape), n);
-    return estimateGradient(forward, x, loss, meta.numClasses, { seed: 0 });
+    return estimateGradient(forward, x, loss, meta.numClasses, { seed: 0, stream: `nes/${this.calls++}` });
   }
   async dispose(): Promise<void> {}
 }
