@@ -145,7 +145,9 @@ export class ManifestDataset implements Dataset {
           try {
             return await toTargetImage(abs, this.target);
           } catch (e) {
-            throw new Error(`${displayPath(this.baseDir, abs)}: ${(e as Error).message}`);
+            const shown = displayPath(this.baseDir, abs);
+            const exists = await stat(abs).then((s) => s.isFile(), () => false);
+            throw new Error(exists ? `${shown}: ${(e as Error).message}` : `${shown}: no such file`);
           }
         },
       };

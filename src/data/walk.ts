@@ -23,8 +23,13 @@ export async function listFiles(dir: string, prefix = '', depth = 0): Promise<st
   return out;
 }
 
-/** A path as the user sees it in messages: relative to the config's folder, with '/' separators. */
+/**
+ * A path as the user sees it in messages: relative to the config's folder with '/' separators, or
+ * absolute when it lies outside that folder (a '../../x' chain is harder to follow than /data/x).
+ */
 export function displayPath(baseDir: string, abs: string): string {
   const rel = path.relative(baseDir, abs);
-  return (rel === '' ? '.' : rel).split(path.sep).join('/');
+  if (rel === '') return '.';
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return abs.split(path.sep).join('/');
+  return rel.split(path.sep).join('/');
 }

@@ -36,6 +36,13 @@ describe('committed test sets', () => {
     expect(batches.map((b) => b.labels.length)).toEqual([8, 8, 4]);
     for (const b of batches) checkAgainstIdx(b.ids, b.x.data, b.labels);
     expect(batches[0].ids[0]).toBe('Ankle_boot/0000.png');
+    // Seen from a config folder elsewhere, the sources are absolute paths rather than ../../ chains.
+    const away = await openDataset({ type: 'image-folder', root: path.join(ROOT, 'fixtures/data/test-sets/fmnist-folder') }, model, path.join(ROOT, 'test/data'));
+    await collect(away, 64);
+    expect(away.skipped().map((s) => s.source)).toEqual([
+      path.join(ROOT, 'fixtures/data/test-sets/fmnist-folder/Ankle_boot/corrupt.png'),
+      path.join(ROOT, 'fixtures/data/test-sets/fmnist-folder/Trouser/notes.txt'),
+    ]);
     expect(ds.skipped()).toEqual([
       { source: 'fixtures/data/test-sets/fmnist-folder/Ankle_boot/corrupt.png', reason: expect.stringMatching(/^unreadable image: /) },
       { source: 'fixtures/data/test-sets/fmnist-folder/Trouser/notes.txt', reason: expect.stringMatching(/^unreadable image: /) },
