@@ -127,3 +127,17 @@ describe('faultline inspect', () => {
     expect(info.parameterCount).toBe(160 + 4640 + 100416 + 650);
   });
 });
+
+describe('TF.js models through the same config', () => {
+  it('audits the TF.js twin of the CNN with the same accuracy, recording the backend', () => {
+    const dir = tempDir();
+    const cfg = writeConfig(dir, modelAndData.replace(`${FIX}/models/fmnist_cnn.onnx`, `${FIX}/models/fmnist_cnn_tfjs/model.json`));
+    const r = runCli(['audit', cfg, '-q']);
+    expect(r.code).toBe(0);
+    const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(validateResults(results)).toEqual([]);
+    expect(results.model.format).toBe('tfjs-layers');
+    expect(results.model.backend).toMatch(/^tfjs 4\.22\.0 (wasm|cpu|node)/);
+    expect(results.probes.performance.metrics.accuracy).toBe(0.893);
+  });
+});
