@@ -105,23 +105,28 @@ export function evaluateGate(g: GateSpec, probes: Record<string, ProbeResult>): 
 }
 
 /**
- * Evaluate every gate. A gate on a family of values — e.g. `fairness.equalized_odds_difference`
- * without `[sex]` — is expanded into one gate per member (each attribute and intersection), so
- * "no group gap above 0.05" can be written once.
+ * Expand gates on a family of values — e.g. `fairness.equalized_odds_difference` without `[sex]` —
+ * into one gate per member (each attribute and intersection), so "no group gap above 0.05" can be
+ * written once.
  */
-export function evaluateGates(gates: readonly GateSpec[], probes: Record<string, ProbeResult>): GateResult[] {
-  const out: GateResult[] = [];
+export function expandGates(gates: readonly GateSpec[], probes: Record<string, ProbeResult>): GateSpec[] {
+  const out: GateSpec[] = [];
   for (const g of gates) {
     const members = familyMembers(g, probes);
-    if (members.length === 0) out.push(evaluateGate(g, probes));
+    if (members.length === 0) out.push(g);
     else
       for (const key of members) {
         const path = [...g.path, key];
         const metric = formatMetricPath(path);
-        out.push(evaluateGate({ ...g, path, metric, id: `${metric} ${g.op} ${fmt(g.threshold)}` }, probes));
+        out.push({ ...g, path, metric, id: `${metric} ${g.op} ${fmt(g.threshold)}` });
       }
   }
   return out;
+}
+
+/** Evaluate every gate (families expanded). */
+export function evaluateGates(gates: readonly GateSpec[], probes: Record<string, ProbeResult>): GateResult[] {
+  return expandGates(gates, probes).map((g) => evaluateGate(g, probes));
 }
 
 function isLeaf(v: unknown): boolean {

@@ -4,7 +4,8 @@ import type { LoadedConfig } from '../config/load.js';
 import { AuditRunError } from '../config/errors.js';
 import { openAuditDataset } from '../data/open-any.js';
 import type { Dataset } from '../data/types.js';
-import { evaluateGates, exitCodeFor, verdictOf } from '../gates/evaluate.js';
+import { evaluateGate, expandGates, exitCodeFor, verdictOf } from '../gates/evaluate.js';
+import { applyHolm } from '../gates/holm.js';
 import { loadModel } from '../models/load.js';
 import { modelSpecFromConfig } from '../models/spec.js';
 import type { Model, ModelSpec } from '../models/types.js';
@@ -58,7 +59,7 @@ export async function runAudit(loaded: LoadedConfig, opts: AuditOptions = {}): P
 
   let dataset: Dataset;
   try {
-    dataset = await openAuditDataset(config.dataset, spec, baseDir);
+    dataset = await openAuditDataset(config.dataset, spec, model?.meta ?? null, baseDir);
   } catch (e) {
     await model?.dispose();
     throw new AuditRunError(`cannot open the dataset: ${(e as Error).message}`, { cause: e });
@@ -129,7 +130,9 @@ export async function runAudit(loaded: LoadedConfig, opts: AuditOptions = {}): P
     await model?.dispose();
   }
 
-  const gateResults = evaluateGates(gates, probes);
+  const gateSpecs = expandGates(gates, probes);
+  let gateResults = gateSpecs.map((g) => evaluateGate(g, probes));
+  if (config.gate_settings.holm) gateResults = applyHolm(gateSpecs, gateResults, probes, config.gate_settings.alpha);
 
   const results: AuditResults = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
