@@ -23,6 +23,7 @@ import {
   type ValueInfoProto,
 } from './onnx-proto.js';
 import { getRule } from './registry.js';
+import { commuteReluMaxPool } from './rewrite.js';
 import './rules/index.js';
 import type { ShapeTable } from './shape-probe.js';
 import type { AttrValue, StaticShape, VjpContext } from './vjp-types.js';
@@ -158,10 +159,11 @@ export function buildGradientGraph(proto: ModelProto, opts: GradientGraphOptions
   const floatType = floatTypeOf(opts.shapes, opts.outputName);
   const e = new GraphEmitter(opset, floatType);
   const constants = constantTensors(proto);
-  // Forward nodes are copied so rules may expose hidden outputs (MaxPool Indices) on the copy.
+  // Forward nodes are copied so rewrites and rules may change them (never the caller's model).
   const forward: NodeProto[] = (graph.node ?? []).map((n) => ({ ...n, output: [...(n.output ?? [])] }));
-  const copyOf = new Map<NodeProto, NodeProto>();
-  (graph.node ?? []).forEach((n, i) => copyOf.set(n, forward[i]));
+  const shapes: ShapeTable = new Map(opts.shapes);
+  commuteReluMaxPool(forward, new Set((graph.output ?? []).map((o) => o.name)), shapes);
+  const fwdGraph = { ...graph, node: forward };
 
   // ---- loss head -------------------------------------------------------------------------
   const feeds = LOSS_FEEDS[opts.loss];
@@ -189,9 +191,9 @@ export function buildGradientGraph(proto: ModelProto, opts: GradientGraphOptions
   add(seedName, viaLog ? e.op('Div', [head.dLogits, e.op('Max', [opts.outputName, e.constFloat([1e-30])])]) : head.dLogits);
 
   // ---- reverse sweep ---------------------------------------------------------------------
-  const path = differentiablePath(graph, opts.inputName, seedName);
+  const path = differentiablePath(fwdGraph, opts.inputName, seedName);
   for (let k = path.nodes.length - 1; k >= 0; k--) {
-    const node = copyOf.get(path.nodes[k])!;
+    const node = path.nodes[k];
     const dOut = (node.output ?? []).map((o) => {
       const l = o ? cot.get(o) : undefined;
       return l && l.length > 0 ? e.sum(l) : null;
@@ -200,7 +202,7 @@ export function buildGradientGraph(proto: ModelProto, opts: GradientGraphOptions
     const slots = new Set(differentiableSlots(node));
     const wanted = (node.input ?? []).map((n, i) => slots.has(i) && path.live.has(n));
     const rule = getRule(node.op_type, node.domain)!;
-    const ctx = new NodeContext(node, e, opts.shapes, constants);
+    const ctx = new NodeContext(node, e, shapes, constants);
     let dIn: (string | null)[];
     try {
       dIn = rule.vjp(ctx, dOut, wanted);

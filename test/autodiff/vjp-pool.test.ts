@@ -1,14 +1,15 @@
 import { describe, expect, test } from 'vitest';
+import { Rng } from '../../src/random.js';
 import { gradCheck, tolerance } from './gradcheck.js';
 import { unaryCase, type Case } from './cases.js';
 
 const cases: Case[] = [
   unaryCase('MaxPool 2×2 stride 2', [2, 6, 6], (b, x) => b.op('MaxPool', [x], { kernel_shape: [2, 2], strides: [2, 2] })),
-  unaryCase('MaxPool 3×3 stride 2 pad 1, overlapping, opset 13 (grouped scatters)', [2, 7, 7], (b, x) =>
+  unaryCase('MaxPool 3×3 stride 2 pad 1, overlapping (grouped unpools)', [2, 7, 7], (b, x) =>
     b.op('MaxPool', [x], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }),
   ),
   {
-    ...unaryCase('MaxPool 3×3 stride 1, opset 16 (scatter-add)', [1, 5, 5], (b, x) => b.op('MaxPool', [x], { kernel_shape: [3, 3] })),
+    ...unaryCase('MaxPool 3×3 stride 1, opset 16', [1, 5, 5], (b, x) => b.op('MaxPool', [x], { kernel_shape: [3, 3] })),
     opset: 16,
   },
   unaryCase('MaxPool ceil_mode 1', [1, 7, 7], (b, x) => b.op('MaxPool', [x], { kernel_shape: [2, 2], strides: [2, 2], ceil_mode: 1 })),
@@ -44,4 +45,52 @@ test('MaxPool with tied maxima sends the gradient to the first one only (as PyTo
     x,
   });
   expect(Array.from(r.grad).map((g) => g !== 0)).toEqual([true, false, false, false]);
+});
+
+/** PyTorch semantics in plain JS: relu → max-pool (first maximum in scan order, −∞ padding) → backward. */
+function reluMaxPoolReference(x: Float64Array, n: number, H: number, W: number, k: number, s: number, p: number, cot: Float64Array): Float64Array {
+  const Ho = Math.floor((H + 2 * p - k) / s) + 1;
+  const Wo = Math.floor((W + 2 * p - k) / s) + 1;
+  const g = new Float64Array(x.length);
+  for (let b = 0; b < n; b++)
+    for (let oh = 0; oh < Ho; oh++)
+      for (let ow = 0; ow < Wo; ow++) {
+        let best = -1;
+        let bv = -Infinity;
+        for (let a = 0; a < k; a++)
+          for (let c = 0; c < k; c++) {
+            const h = oh * s - p + a;
+            const w = ow * s - p + c;
+            if (h < 0 || w < 0 || h >= H || w >= W) continue;
+            const v = Math.max(0, x[b * H * W + h * W + w]);
+            if (v > bv) [bv, best] = [v, b * H * W + h * W + w];
+          }
+        g[best] += cot[b * Ho * Wo + oh * Wo + ow];
+      }
+  for (let i = 0; i < g.length; i++) if (!(x[i] > 0)) g[i] = 0;
+  return g;
+}
+
+describe('Relu → MaxPool with many tied values matches PyTorch semantics exactly', () => {
+  for (const [k, s, p] of [
+    [2, 2, 0],
+    [3, 2, 1],
+    [3, 1, 1],
+  ]) {
+    test(`kernel ${k}, stride ${s}, pad ${p}`, async () => {
+      const rng = new Rng(k * 10 + s);
+      const levels = [-1, 0, 0.5, 1];
+      const x = Float64Array.from({ length: 2 * 36 }, () => levels[rng.int(4)]);
+      const r = await gradCheck(
+        (b) => b.finish(b.op('MaxPool', [b.op('Relu', [b.input('x', ['N', 1, 6, 6])])], { kernel_shape: [k, k], strides: [s, s], pads: [p, p, p, p] }), 'y'),
+        13,
+        { sampleShape: [1, 6, 6], x, skipFiniteDifferences: true },
+      );
+      const ref = reluMaxPoolReference(x, 2, 6, 6, k, s, p, r.cotangent);
+      // Same receiving elements exactly; values equal up to the float32 rounding of the cotangent.
+      expect(Array.from(r.grad, (g) => g !== 0)).toEqual(Array.from(ref, (g) => g !== 0));
+      for (let i = 0; i < ref.length; i++) expect(Math.abs(r.grad[i] - ref[i])).toBeLessThan(1e-6);
+      expect(ref.filter((g) => g !== 0).length).toBeGreaterThan(4);
+    });
+  }
 });

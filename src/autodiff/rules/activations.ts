@@ -10,7 +10,10 @@ import { unary } from './util.js';
 const gt = (ctx: VjpContext, x: string, v: number): string => ctx.op('Greater', [x, ctx.constFloat([v])]);
 const lt = (ctx: VjpContext, x: string, v: number): string => ctx.op('Less', [x, ctx.constFloat([v])]);
 
-/** Relu: dY where x > 0 (PyTorch: threshold_backward on the output, same set). */
+/**
+ * Relu: dY where x > 0 (PyTorch: threshold_backward on the output, same set). Greater + Where
+ * measured as fast as any alternative in onnxruntime 1.30 (Sign·dY, Cast(Greater)·dY, min(y·big, 1)·dY).
+ */
 export const reluGrad = unary((ctx, dY, _x, y) => ctx.emitter.maskWhere(gt(ctx, y, 0), dY));
 
 export const leakyReluGrad = unary((ctx, dY, x) =>
