@@ -91,6 +91,11 @@ export async function profileGradient(path: string, x: Batch, labels: Int32Array
   const byOp = new Map<string, number>();
   let total = 0;
   const runs = 5;
+  if (process.env.FL_PROFILE_NODES) {
+    const byNode = new Map<string, number>();
+    for (const e of events) if (e.cat === 'Node' && e.name.endsWith('_kernel_time')) byNode.set(`${e.args?.op_name} ${e.name}`, (byNode.get(`${e.args?.op_name} ${e.name}`) ?? 0) + e.dur / runs / 1000);
+    for (const [k, v] of [...byNode.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stdout.write(`${v.toFixed(2)} ms ${k}\n`);
+  }
   for (const e of events) {
     if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time')) continue;
     const op = e.args?.op_name ?? '?';

@@ -35,6 +35,24 @@ export const MIN_OPSET = 11;
 
 export class UnsupportedModelError extends Error {}
 
+/** Ops whose meaning changed between opsets 13 and 16 (RoiAlign's default coordinate mode; recurrent layouts). */
+const CHANGED_13_TO_16 = new Set(['RoiAlign', 'GRU', 'LSTM', 'RNN']);
+
+/**
+ * The default-domain opset of the gradient model. Opsets 13–15 are raised to 16 when no node's
+ * meaning differs between them (every other op kept its semantics: 14–16 only added types and
+ * optional attributes with the old defaults), because opset 16 gives ScatterElements
+ * reduction='add', which makes the backward of overlapping max-pool windows one scatter instead of
+ * several unpools. Older opsets changed op forms (Softmax axis semantics, ReduceSum/Squeeze axes as
+ * inputs) and are kept as they are.
+ */
+export function gradientOpset(proto: ModelProto, opset: number): number {
+  if (opset < 13 || opset >= 16) return opset;
+  const nodes = proto.graph?.node ?? [];
+  if (nodes.some((n) => (!n.domain || n.domain === 'ai.onnx') && CHANGED_13_TO_16.has(n.op_type))) return opset;
+  return 16;
+}
+
 export interface GradientGraphOptions {
   inputName: string;
   outputName: string;
@@ -157,7 +175,8 @@ export function buildGradientGraph(proto: ModelProto, opts: GradientGraphOptions
     throw new UnsupportedModelError(`no exact gradient rule for ${list}`);
   }
   const floatType = floatTypeOf(opts.shapes, opts.outputName);
-  const e = new GraphEmitter(opset, floatType);
+  const gradOpset = gradientOpset(proto, opset);
+  const e = new GraphEmitter(gradOpset, floatType);
   const constants = constantTensors(proto);
   // Forward nodes are copied so rewrites and rules may change them (never the caller's model).
   const forward: NodeProto[] = (graph.node ?? []).map((n) => ({ ...n, output: [...(n.output ?? [])] }));
@@ -233,6 +252,12 @@ export function buildGradientGraph(proto: ModelProto, opts: GradientGraphOptions
   const inputElem = floatTypeOf(opts.shapes, opts.inputName);
   const out: ModelProto = {
     ...proto,
+    ...(gradOpset !== opset
+      ? {
+          ir_version: Math.max(proto.ir_version ?? 8, 8),
+          opset_import: (proto.opset_import ?? []).map((o) => (!o.domain || o.domain === 'ai.onnx' ? { ...o, version: gradOpset } : o)),
+        }
+      : {}),
     graph: {
       ...graph,
       node: [...forward, ...e.nodes],
