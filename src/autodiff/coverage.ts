@@ -5,7 +5,7 @@
  * (Shape → Gather → Concat → Reshape's shape input) never are, because rules declare which input
  * slots carry a gradient.
  */
-import type { GraphProto, NodeProto } from './onnx-proto.js';
+import { attrTensor, DataType, tensorValues, type GraphProto, type NodeProto, type TensorProto } from './onnx-proto.js';
 import { getRule } from './registry.js';
 import './rules/index.js';
 
@@ -48,9 +48,31 @@ export function differentiablePath(graph: GraphProto, inputName: string, outputN
   return { live, nodes: onPath };
 }
 
+/** Initializers and Constant-node outputs by value name. */
+export function constantTensors(graph: GraphProto): Map<string, TensorProto> {
+  const out = new Map<string, TensorProto>();
+  for (const t of graph.initializer ?? []) if (t.name) out.set(t.name, t);
+  for (const n of graph.node ?? []) {
+    if (n.op_type !== 'Constant' || (n.domain && n.domain !== 'ai.onnx')) continue;
+    const t = attrTensor(n, 'value');
+    if (t) out.set(n.output![0], t);
+    const a = n.attribute?.[0];
+    if (!t && a?.name === 'value_float') out.set(n.output![0], { dims: [], data_type: DataType.FLOAT, float_data: [a.f ?? 0] });
+    if (!t && a?.name === 'value_floats') out.set(n.output![0], { dims: [a.floats?.length ?? 0], data_type: DataType.FLOAT, float_data: a.floats ?? [] });
+    if (!t && a?.name === 'value_int') out.set(n.output![0], { dims: [], data_type: DataType.INT64, int64_data: [a.i ?? 0] });
+    if (!t && a?.name === 'value_ints') out.set(n.output![0], { dims: [a.ints?.length ?? 0], data_type: DataType.INT64, int64_data: a.ints ?? [] });
+  }
+  return out;
+}
+
 /** Ops on the gradient path without a rule (or whose attributes a rule cannot handle). */
 export function findUnsupportedOps(graph: GraphProto, inputName: string, outputName: string, opset = 13): { opType: string; node: string; reason?: string }[] {
   const out: { opType: string; node: string; reason?: string }[] = [];
+  const constants = constantTensors(graph);
+  const constant = (name: string): Float64Array | undefined => {
+    const t = constants.get(name);
+    return t ? tensorValues(t) : undefined;
+  };
   for (const node of differentiablePath(graph, inputName, outputName).nodes) {
     const rule = getRule(node.op_type, node.domain);
     const opType = node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.op_type}` : node.op_type;
@@ -59,7 +81,7 @@ export function findUnsupportedOps(graph: GraphProto, inputName: string, outputN
       out.push({ opType, node: name });
       continue;
     }
-    const reason = rule.unsupported?.(node, opset) ?? null;
+    const reason = rule.unsupported?.(node, opset, constant) ?? null;
     if (reason) out.push({ opType, node: name, reason });
   }
   return out;

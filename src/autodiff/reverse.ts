@@ -7,7 +7,7 @@
  * emitting its vector-Jacobian product as ONNX nodes. Cotangents reaching a value from several
  * consumers are summed. Only input gradients are built — weights never get one.
  */
-import { differentiablePath, differentiableSlots, findUnsupportedOps } from './coverage.js';
+import { constantTensors, differentiablePath, differentiableSlots, findUnsupportedOps } from './coverage.js';
 import { GraphEmitter } from './emitter.js';
 import { emitLoss, LOSS_FEEDS, type LossKind } from './loss-graph.js';
 import {
@@ -70,22 +70,6 @@ export interface GradientGraph {
   bytes: Uint8Array;
   /** Extra inputs the loss needs, in LOSS_FEEDS order. */
   feeds: string[];
-}
-
-function constantTensors(proto: ModelProto): Map<string, TensorProto> {
-  const out = new Map<string, TensorProto>();
-  for (const t of proto.graph?.initializer ?? []) if (t.name) out.set(t.name, t);
-  for (const n of proto.graph?.node ?? []) {
-    if (n.op_type !== 'Constant' || (n.domain && n.domain !== 'ai.onnx')) continue;
-    const t = attrTensor(n, 'value');
-    if (t) out.set(n.output![0], t);
-    const a = n.attribute?.[0];
-    if (!t && a?.name === 'value_float') out.set(n.output![0], { dims: [], data_type: DataType.FLOAT, float_data: [a.f ?? 0] });
-    if (!t && a?.name === 'value_floats') out.set(n.output![0], { dims: [a.floats?.length ?? 0], data_type: DataType.FLOAT, float_data: a.floats ?? [] });
-    if (!t && a?.name === 'value_int') out.set(n.output![0], { dims: [], data_type: DataType.INT64, int64_data: [a.i ?? 0] });
-    if (!t && a?.name === 'value_ints') out.set(n.output![0], { dims: [a.ints?.length ?? 0], data_type: DataType.INT64, int64_data: a.ints ?? [] });
-  }
-  return out;
 }
 
 class NodeContext implements VjpContext {
@@ -177,7 +161,7 @@ export function buildGradientGraph(proto: ModelProto, opts: GradientGraphOptions
   const floatType = floatTypeOf(opts.shapes, opts.outputName);
   const gradOpset = gradientOpset(proto, opset);
   const e = new GraphEmitter(gradOpset, floatType);
-  const constants = constantTensors(proto);
+  const constants = constantTensors(graph);
   // Forward nodes are copied so rewrites and rules may change them (never the caller's model).
   const forward: NodeProto[] = (graph.node ?? []).map((n) => ({ ...n, output: [...(n.output ?? [])] }));
   const shapes: ShapeTable = new Map(opts.shapes);

@@ -44,8 +44,11 @@ export interface VjpContext {
 export interface VjpRule {
   /** Input slots that carry a gradient. */
   differentiableInputs(node: NodeProto): number[];
-  /** Why this node cannot be differentiated (attributes/opset), or null. */
-  unsupported?(node: NodeProto, opset: number): string | null;
+  /**
+   * Why this node cannot be differentiated (attributes, opset, non-constant parameters), or null.
+   * Checked statically by inspectOnnx; `constant` reads initializers and Constant outputs.
+   */
+  unsupported?(node: NodeProto, opset: number, constant: (name: string) => Float64Array | undefined): string | null;
   /**
    * Cotangents of the inputs given the cotangents of the outputs (null = zero). `wanted[i]` says
    * whether input i needs one; return null for an input that gets none.

@@ -39,9 +39,24 @@ export interface GradientEngine {
   dispose(): Promise<void>;
 }
 
-/** Serialized gradient graphs, shared by every load of the same file: key = sha256/loss/outputKind. */
-const graphCache = new Map<string, Promise<Uint8Array>>();
+/**
+ * Observed value shapes per (file sha256, input name, fixed batch), shared by every load of the same
+ * file. Small. The gradient graphs themselves are not cached across loads: they embed all weights,
+ * and each engine keeps its sessions (one per loss kind) for as long as the model lives.
+ */
 const shapeCache = new Map<string, Promise<ShapeTable>>();
+
+function shapesFor(input: GradientEngineInput): Promise<ShapeTable> {
+  const { meta, sha256, proto, inputType } = input;
+  const key = `${sha256}/${meta.inputName}/${meta.fixedBatch}/${meta.sampleShape.join('x')}`;
+  let shapes = shapeCache.get(key);
+  if (!shapes) {
+    shapes = probeShapes(proto, meta.inputName, inputType, meta.sampleShape, meta.fixedBatch);
+    shapeCache.set(key, shapes);
+    shapes.catch(() => shapeCache.delete(key));
+  }
+  return shapes;
+}
 
 class ExactEngine implements GradientEngine {
   readonly mode = 'exact' as const;
@@ -51,32 +66,21 @@ class ExactEngine implements GradientEngine {
   attach(): void {}
 
   private session(kind: LossKind): Promise<ort.InferenceSession> {
-    const { meta, sha256, proto, inputType, threads } = this.input;
+    const { meta, sha256, proto, threads } = this.input;
     const key = `${sha256}/${kind}/${meta.outputKind}/${meta.inputName}/${meta.outputName}`;
     let s = this.sessions.get(key);
     if (!s) {
-      let bytes = graphCache.get(key);
-      if (!bytes) {
-        const shapeKey = `${sha256}/${meta.inputName}`;
-        let shapes = shapeCache.get(shapeKey);
-        if (!shapes) {
-          shapes = probeShapes(proto, meta.inputName, inputType, meta.sampleShape, meta.fixedBatch);
-          shapeCache.set(shapeKey, shapes);
-        }
-        bytes = shapes.then(
-          (table) =>
-            buildGradientGraph(proto, {
-              inputName: meta.inputName,
-              outputName: meta.outputName,
-              loss: kind,
-              numClasses: meta.numClasses,
-              shapes: table,
-              probabilities: meta.outputKind === 'probabilities',
-            }).bytes,
-        );
-        graphCache.set(key, bytes);
-        bytes.catch(() => graphCache.delete(key));
-      }
+      const bytes = shapesFor(this.input).then(
+        (table) =>
+          buildGradientGraph(proto, {
+            inputName: meta.inputName,
+            outputName: meta.outputName,
+            loss: kind,
+            numClasses: meta.numClasses,
+            shapes: table,
+            probabilities: meta.outputKind === 'probabilities',
+          }).bytes,
+      );
       s = bytes.then((b) =>
         ort.InferenceSession.create(b, {
           graphOptimizationLevel: 'all',
@@ -185,15 +189,9 @@ export async function createGradientEngine(input: GradientEngineInput): Promise<
   }
   // Probe shapes and build one gradient graph now, so a rule that rejects an attribute combination
   // (e.g. Slice with steps) shows up as gradientMode 'estimated' at load, not as a failure mid-attack.
-  const { meta, sha256, proto, inputType } = input;
-  const shapeKey = `${sha256}/${meta.inputName}`;
-  let shapes = shapeCache.get(shapeKey);
-  if (!shapes) {
-    shapes = probeShapes(proto, meta.inputName, inputType, meta.sampleShape, meta.fixedBatch);
-    shapeCache.set(shapeKey, shapes);
-  }
+  const { meta, proto } = input;
   try {
-    buildGradientGraph(proto, { inputName: meta.inputName, outputName: meta.outputName, loss: 'cotangent', numClasses: meta.numClasses, shapes: await shapes });
+    buildGradientGraph(proto, { inputName: meta.inputName, outputName: meta.outputName, loss: 'cotangent', numClasses: meta.numClasses, shapes: await shapesFor(input) });
   } catch (e) {
     if (e instanceof UnsupportedModelError) return new EstimatedEngine(input, e.message);
     throw e;

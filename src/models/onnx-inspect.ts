@@ -33,7 +33,8 @@ export interface OnnxInspection {
   parameterCount: number;
   /** True when every op between the input and the output has a reverse-mode rule. */
   exactGradients: boolean;
-  unsupportedOps: { opType: string; node: string }[];
+  /** Ops on the input→output path without an exact rule, with why when a rule exists but cannot handle the node. */
+  unsupportedOps: { opType: string; node: string; reason?: string }[];
 }
 
 export function inspectModelProto(model: ModelProto, inputName?: string, outputName?: string): OnnxInspection {

@@ -83,3 +83,17 @@ describe('ops without a VJP rule', () => {
     await again.dispose();
   });
 });
+
+test('attribute combinations a rule cannot differentiate are reported statically (Slice with steps 2)', async () => {
+  const b = new ModelBuilder(13);
+  const x = b.input('x', ['N', 6]);
+  const sl = b.op('Slice', [x, b.ints('s', [0]), b.ints('e', [6]), b.ints('a', [1]), b.ints('st', [2])], {}, 'every_other');
+  b.finish(b.op('Gemm', [sl, b.weight('w', [2, 3], [1, 2, 3, 4, 5, 6])], { transB: 1 }), 'out', ['N', 2]);
+  const path = join(dir, 'slice-steps.onnx');
+  writeFileSync(path, b.bytes());
+  const info = await inspectOnnx(path);
+  expect(info.unsupportedOps).toEqual([{ opType: 'Slice', node: 'every_other', reason: 'Slice with steps ≠ 1' }]);
+  const model = await loadOnnxModel(spec(path));
+  expect(model.gradientMode).toBe('estimated');
+  await model.dispose();
+});

@@ -16,6 +16,15 @@ function constInts(ctx: VjpContext, name: string | undefined, what: string): num
 
 export const sliceGrad: VjpRule = {
   differentiableInputs: () => [0],
+  unsupported(node, opset, constant) {
+    if (opset < 10) return null;
+    const [, starts, ends, axes, steps] = node.input ?? [];
+    for (const [what, name] of [['starts', starts], ['ends', ends], ['axes', axes], ['steps', steps]] as const) {
+      if (name && !constant(name)) return `Slice ${what} computed at run time`;
+    }
+    if (steps && Array.from(constant(steps)!).some((v) => v !== 1)) return 'Slice with steps ≠ 1';
+    return null;
+  },
   vjp(ctx, [dY], wanted) {
     const node = ctx.node;
     const none = node.input!.map(() => null);
@@ -83,6 +92,10 @@ export const padGrad: VjpRule = {
 
 export const gatherGrad: VjpRule = {
   differentiableInputs: () => [0],
+  unsupported(node, _opset, constant) {
+    const idx = constant(node.input![1]);
+    return idx && idx.length === 1 ? null : 'Gather with non-constant or non-scalar indices';
+  },
   vjp(ctx, [dY], wanted) {
     if (!wanted[0] || !dY) return [null, null];
     const [x, indices] = ctx.node.input!;
