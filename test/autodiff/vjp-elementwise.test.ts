@@ -22,6 +22,9 @@ const cases: Case[] = [
   unaryCase('Where(x > 0, x², −x)', S, (b, x) =>
     b.op('Where', [b.op('Greater', [x, b.weight('z', [], [0])]), b.op('Mul', [x, x]), b.op('Neg', [x])]),
   ),
+  unaryCase('Max(x, const [5]) (tf.maximum)', S, (b, x) => b.op('Max', [x, w(b, [5])]), KINK),
+  unaryCase('Min(Max(x, 0), 6·0.1) (Relu6 as tf2onnx may emit it)', S, (b, x) => b.op('Min', [b.op('Max', [x, b.weight('z', [], [0])]), b.weight('six', [], [0.6])]), KINK),
+  unaryCase('Max of three live operands', S, (b, x) => b.op('Max', [x, b.op('Neg', [x]), b.op('Mul', [x, b.weight('h', [], [0.5])])]), KINK),
   // activations
   unaryCase('Relu', S, (b, x) => b.op('Relu', [x]), KINK),
   unaryCase('LeakyRelu α 0.1', S, (b, x) => b.op('LeakyRelu', [x], { alpha: { float: 0.1 } }), KINK),
@@ -48,6 +51,8 @@ const cases: Case[] = [
   unaryCase('BatchNormalization (inference)', S, (b, x) =>
     b.op('BatchNormalization', [x, w(b, [3]), w(b, [3]), w(b, [3]), b.weight('var', [3], [0.5, 1.5, 2])], { epsilon: { float: 1e-3 } }),
   ),
+  { ...unaryCase('LayerNormalization over the last two axes (opset 17)', S, (b, x) => b.op('LayerNormalization', [x, w(b, [4, 5]), w(b, [4, 5])], { axis: -2, epsilon: { float: 1e-3 } })), opset: 17 },
+  { ...unaryCase('LayerNormalization last axis, no bias (opset 18)', S, (b, x) => b.op('LayerNormalization', [x, w(b, [5])], { axis: -1 })), opset: 18 },
   unaryCase('Cast to the same float type (as exporters emit)', S, (b, x) => b.op('Sigmoid', [b.op('Cast', [x], { to: b.floatType })])),
 ];
 
@@ -59,4 +64,16 @@ describe('elementwise VJPs match finite differences', () => {
       expect(r.maxAbsGrad).toBeGreaterThan(0);
     });
   }
+});
+
+test('Max with a tie splits the cotangent evenly (torch.maximum)', async () => {
+  const x = new Float64Array([0.3, 0.5, 0.7, 0.5]);
+  const r = await gradCheck((b) => b.finish(b.op('Max', [b.input('x', ['N', 4]), b.weight('m', [4], [0.5, 0.5, 0.5, 0.5])]), 'y'), 13, {
+    sampleShape: [4],
+    batch: 1,
+    x,
+    skipFiniteDifferences: true,
+  });
+  const c = r.cotangent;
+  expect(Array.from(r.grad)).toEqual([0, c[1] / 2, c[2], c[3] / 2].map((v) => (r.floatType === 'float64' ? v : Math.fround(v))));
 });

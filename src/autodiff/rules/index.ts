@@ -9,7 +9,9 @@ import { concatGrad, splitGrad } from './concat-split.js';
 import { convGrad } from './conv.js';
 import { convTransposeGrad } from './conv-transpose.js';
 import { gemmGrad } from './gemm.js';
+import { layerNormGrad } from './layernorm.js';
 import { matmulGrad } from './matmul.js';
+import { maxMinGrad } from './max-min.js';
 import { globalMaxPoolGrad, maxPoolGrad } from './maxpool.js';
 import { reduceMeanGrad, reduceSumGrad } from './reduce.js';
 import { castGrad, dropoutGrad, expandGrad, reshapeLikeGrad, transposeGrad } from './reshape.js';
@@ -27,6 +29,7 @@ const rules = {
   AveragePool: averagePoolGrad,
   GlobalAveragePool: globalAveragePoolGrad,
   BatchNormalization: batchNormGrad,
+  LayerNormalization: layerNormGrad,
   Add: addGrad,
   Sub: subGrad,
   Mul: mulGrad,
@@ -35,6 +38,8 @@ const rules = {
   Mean: meanGrad,
   Pow: powGrad,
   Where: whereGrad,
+  Max: maxMinGrad,
+  Min: maxMinGrad,
   Relu: act.reluGrad,
   LeakyRelu: act.leakyReluGrad,
   PRelu: preluGrad,
