@@ -1,0 +1,43 @@
+import sharp from 'sharp';
+import { pilBoxResize, pilNearestResize } from './kernels/resize.js';
+import type { CorruptionFn, Rgb8 } from './types.js';
+
+/**
+ * imagecorruptions pixelate: PIL resize to (int(W·c), int(H·c)) with BOX, then back with NEAREST.
+ * CIFAR-10-C resizes back with BOX instead.
+ */
+export const pixelate: CorruptionFn = (img, s, { params, parameterSet }) => {
+  const c = params.pixelate[s - 1];
+  const { width: w, height: h } = img;
+  const sw = Math.max(1, Math.trunc(w * c));
+  const sh = Math.max(1, Math.trunc(h * c));
+  const small = pilBoxResize(img.data, h, w, 3, sh, sw);
+  return parameterSet === 'cifar' ? pilBoxResize(small, sh, sw, 3, h, w) : pilNearestResize(small, sh, sw, 3, h, w);
+};
+
+/**
+ * imagecorruptions jpeg_compression: encode at quality c and decode. The reference uses PIL (libjpeg,
+ * 4:2:0 chroma subsampling, standard quantisation tables scaled by quality); sharp's encoder is set to the
+ * same: baseline, 4:2:0, Annex-K tables (quantisationTable 0), no trellis quantisation, no optimised scans.
+ * Decoders and encoder builds still differ in DCT rounding, so outputs differ by a few levels (see tests).
+ */
+export async function jpegCompression(img: Rgb8, quality: number): Promise<Uint8Array> {
+  const encoded = await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), {
+    raw: { width: img.width, height: img.height, channels: 3 },
+  })
+    .jpeg({
+      quality,
+      chromaSubsampling: '4:2:0',
+      quantisationTable: 0,
+      trellisQuantisation: false,
+      overshootDeringing: false,
+      optimiseScans: false,
+      optimiseCoding: false,
+      progressive: false,
+      mozjpeg: false,
+    })
+    .toBuffer();
+  const { data, info } = await sharp(encoded).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`jpeg_compression: decoded ${info.channels} channels, expected 3`);
+  return new Uint8Array(data.buffer, data.byteOffset, data.length);
+}

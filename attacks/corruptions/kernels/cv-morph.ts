@@ -1,0 +1,174 @@
+import { borderIndex } from './border.js';
+
+/**
+ * Small OpenCV image operations used only by the spatter corruption (water mode), re-derived from
+ * OpenCV's documented behaviour: Canny, chamfer distance transform, box blur, histogram equalisation.
+ * Single-channel H×W arrays.
+ */
+
+/**
+ * cv2.Canny(img, low, high) with a 3×3 Sobel (edges replicated), L1 magnitude |dx|+|dy|, non-maximum
+ * suppression in four directions (tan 22.5° sectors; ties broken as OpenCV: strictly greater than the
+ * previous neighbour, ≥ the next on horizontal/vertical, strictly on diagonals), then hysteresis:
+ * candidates above `low` kept when 8-connected to one above `high`. Returns 255 on edges, 0 elsewhere.
+ */
+export function canny(src: Uint8Array, h: number, w: number, low: number, high: number): Uint8Array {
+  const dx = new Int32Array(h * w);
+  const dy = new Int32Array(h * w);
+  const mag = new Int32Array((h + 2) * (w + 2)); // zero border as OpenCV's magnitude buffer
+  const at = (y: number, x: number) => src[borderIndex(y, h, 'nearest') * w + borderIndex(x, w, 'nearest')];
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const gx = at(y - 1, x + 1) + 2 * at(y, x + 1) + at(y + 1, x + 1) - at(y - 1, x - 1) - 2 * at(y, x - 1) - at(y + 1, x - 1);
+      const gy = at(y + 1, x - 1) + 2 * at(y + 1, x) + at(y + 1, x + 1) - at(y - 1, x - 1) - 2 * at(y - 1, x) - at(y - 1, x + 1);
+      dx[y * w + x] = gx;
+      dy[y * w + x] = gy;
+      mag[(y + 1) * (w + 2) + x + 1] = Math.abs(gx) + Math.abs(gy);
+    }
+  }
+  const lo = Math.floor(low);
+  const hi = Math.floor(high);
+  const TG22 = Math.round(0.4142135623730950488016887242097 * (1 << 15));
+  // 0: not an edge, 1: candidate, 2: strong
+  const map = new Uint8Array(h * w);
+  const stack: number[] = [];
+  const W = w + 2;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const j = (y + 1) * W + x + 1;
+      const m = mag[j];
+      if (m <= lo) continue;
+      const xs = dx[y * w + x];
+      const ys = dy[y * w + x];
+      const ax = Math.abs(xs);
+      const ay = Math.abs(ys) * (1 << 15);
+      const tg22x = ax * TG22;
+      let keep: boolean;
+      if (ay < tg22x) keep = m > mag[j - 1] && m >= mag[j + 1];
+      else {
+        const tg67x = tg22x + ax * (1 << 16);
+        if (ay > tg67x) keep = m > mag[j - W] && m >= mag[j + W];
+        else {
+          const s = (xs ^ ys) < 0 ? -1 : 1;
+          keep = m > mag[j - W - s] && m > mag[j + W + s];
+        }
+      }
+      if (!keep) continue;
+      if (m > hi) {
+        map[y * w + x] = 2;
+        stack.push(y * w + x);
+      } else map[y * w + x] = 1;
+    }
+  }
+  while (stack.length) {
+    const p = stack.pop()!;
+    const y = (p / w) | 0;
+    const x = p - y * w;
+    for (let oy = -1; oy <= 1; oy++) {
+      for (let ox = -1; ox <= 1; ox++) {
+        const yy = y + oy;
+        const xx = x + ox;
+        if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+        const q = yy * w + xx;
+        if (map[q] === 1) {
+          map[q] = 2;
+          stack.push(q);
+        }
+      }
+    }
+  }
+  const out = new Uint8Array(h * w);
+  for (let i = 0; i < out.length; i++) out[i] = map[i] === 2 ? 255 : 0;
+  return out;
+}
+
+/**
+ * cv2.distanceTransform(img, DIST_L2, 5): distance to the nearest zero pixel with OpenCV's 5×5 chamfer
+ * weights (1, 1.4, 2.1969), two raster passes; pixels beyond the image count as far away.
+ */
+export function distanceTransform5(src: Uint8Array, h: number, w: number): Float32Array {
+  const A = 1;
+  const B = 1.4;
+  const C = 2.1969;
+  const INF = 1e20;
+  const d = new Float64Array(h * w);
+  for (let i = 0; i < d.length; i++) d[i] = src[i] === 0 ? 0 : INF;
+  const fwd: [number, number, number][] = [
+    [-2, -1, C], [-2, 1, C], [-1, -2, C], [-1, -1, B], [-1, 0, A], [-1, 1, B], [-1, 2, C], [0, -1, A],
+  ];
+  const bwd: [number, number, number][] = fwd.map(([oy, ox, c]) => [-oy, -ox, c]);
+  const pass = (offsets: [number, number, number][], forward: boolean) => {
+    for (let yi = 0; yi < h; yi++) {
+      const y = forward ? yi : h - 1 - yi;
+      for (let xi = 0; xi < w; xi++) {
+        const x = forward ? xi : w - 1 - xi;
+        let best = d[y * w + x];
+        if (best === 0) continue;
+        for (const [oy, ox, c] of offsets) {
+          const yy = y + oy;
+          const xx = x + ox;
+          if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+          const v = d[yy * w + xx] + c;
+          if (v < best) best = v;
+        }
+        d[y * w + x] = best;
+      }
+    }
+  };
+  pass(fwd, true);
+  pass(bwd, false);
+  return Float32Array.from(d);
+}
+
+/** cv2.blur(img, (3, 3)): normalised 3×3 box filter, BORDER_REFLECT_101, float result. */
+export function boxBlur3(src: ArrayLike<number>, h: number, w: number): Float64Array {
+  const out = new Float64Array(h * w);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let oy = -1; oy <= 1; oy++) {
+        const yy = borderIndex(y + oy, h, 'mirror');
+        for (let ox = -1; ox <= 1; ox++) s += src[yy * w + borderIndex(x + ox, w, 'mirror')];
+      }
+      out[y * w + x] = s / 9;
+    }
+  }
+  return out;
+}
+
+/** cv2.equalizeHist: LUT from the cumulative histogram above the lowest occupied level, rounded. */
+export function equalizeHist(src: Uint8Array): Uint8Array {
+  const hist = new Int32Array(256);
+  for (const v of src) hist[v]++;
+  let i = 0;
+  while (i < 256 && hist[i] === 0) i++;
+  const total = src.length;
+  const out = new Uint8Array(src.length);
+  if (i === 256) return out;
+  if (hist[i] === total) return out.fill(i);
+  const scale = 255 / (total - hist[i]);
+  const lut = new Uint8Array(256);
+  let sum = 0;
+  for (let j = i + 1; j < 256; j++) {
+    sum += hist[j];
+    lut[j] = Math.min(255, Math.round(sum * scale));
+  }
+  for (let k = 0; k < src.length; k++) out[k] = lut[src[k]];
+  return out;
+}
+
+/** cv2.filter2D(img, CV_8U, 3×3 kernel): correlation, BORDER_REFLECT_101, rounded and saturated to uint8. */
+export function filter3x3U8(src: Uint8Array, h: number, w: number, k: number[]): Uint8Array {
+  const out = new Uint8Array(h * w);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let oy = -1; oy <= 1; oy++) {
+        const yy = borderIndex(y + oy, h, 'mirror');
+        for (let ox = -1; ox <= 1; ox++) s += k[(oy + 1) * 3 + ox + 1] * src[yy * w + borderIndex(x + ox, w, 'mirror')];
+      }
+      out[y * w + x] = s <= 0 ? 0 : s >= 255 ? 255 : Math.round(s);
+    }
+  }
+  return out;
+}

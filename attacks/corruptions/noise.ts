@@ -1,0 +1,94 @@
+import type { CorruptionFn } from './types.js';
+
+/** imagecorruptions gaussian_noise: clip(x/255 + N(0, c²), 0, 1)·255 per element. */
+export const gaussianNoise: CorruptionFn = (img, s, { rng, params }) => {
+  const c = params.gaussian_noise[s - 1];
+  const src = img.data;
+  const out = new Float64Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = clip01(src[i] / 255 + c * rng.normal()) * 255;
+  return out;
+};
+
+/** imagecorruptions speckle_noise: clip(x + x·N(0, c²), 0, 1)·255 with x = value/255. */
+export const speckleNoise: CorruptionFn = (img, s, { rng, params }) => {
+  const c = params.speckle_noise[s - 1];
+  const src = img.data;
+  const out = new Float64Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const x = src[i] / 255;
+    out[i] = clip01(x + x * c * rng.normal()) * 255;
+  }
+  return out;
+};
+
+/**
+ * imagecorruptions impulse_noise = skimage.util.random_noise(mode='s&p', amount=c, salt_vs_pepper=0.5):
+ * each element independently is replaced with probability c, half of those by 1 (salt) and half by 0.
+ * One uniform draw decides both (u < c/2 salt, c/2 ≤ u < c pepper) — the same distribution.
+ */
+export const impulseNoise: CorruptionFn = (img, s, { rng, params }) => {
+  const c = params.impulse_noise[s - 1];
+  const src = img.data;
+  const out = new Float64Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const u = rng.next();
+    out[i] = u < c ? (u < c / 2 ? 255 : 0) : src[i];
+  }
+  return out;
+};
+
+/**
+ * imagecorruptions shot_noise: clip(Poisson(x·c)/c, 0, 1)·255 with x = value/255.
+ * The Poisson rate takes only 256 values per severity, so each level gets an exact inverse-CDF table and
+ * a draw is one uniform and a binary search (exact, unlike a normal approximation).
+ */
+export const shotNoise: CorruptionFn = (img, s, { rng, params }) => {
+  const c = params.shot_noise[s - 1];
+  const tables = poissonTables(c);
+  const src = img.data;
+  const out = new Float64Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const cdf = tables[src[i]];
+    const u = rng.next();
+    let lo = 0;
+    let hi = cdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid] > u) hi = mid;
+      else lo = mid + 1;
+    }
+    out[i] = clip01(lo / c) * 255;
+  }
+  return out;
+};
+
+const poissonCache = new Map<number, Float64Array[]>();
+
+/** CDF tables of Poisson(v/255·c) for v = 0..255, each extended until the tail mass is below 1e-17. */
+function poissonTables(c: number): Float64Array[] {
+  const hit = poissonCache.get(c);
+  if (hit) return hit;
+  const tables: Float64Array[] = [];
+  for (let v = 0; v < 256; v++) {
+    const lam = (v / 255) * c;
+    const cdf: number[] = [];
+    // pmf by recurrence from log pmf(0) = −λ; stop once the remaining tail is negligible
+    let logP = -lam;
+    let acc = 0;
+    const maxK = Math.ceil(lam + 40 * Math.sqrt(lam) + 40);
+    for (let k = 0; k <= maxK; k++) {
+      if (k > 0) logP += Math.log(lam) - Math.log(k);
+      acc += Math.exp(logP);
+      cdf.push(acc);
+      if (k > lam && 1 - acc < 1e-17) break;
+    }
+    cdf[cdf.length - 1] = Infinity; // the last bin takes any remaining mass
+    tables.push(Float64Array.from(cdf));
+  }
+  poissonCache.set(c, tables);
+  return tables;
+}
+
+function clip01(v: number): number {
+  return v < 0 ? 0 : v > 1 ? 1 : v;
+}

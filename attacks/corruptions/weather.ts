@@ -1,0 +1,140 @@
+import { motionBlur } from './kernels/motion.js';
+import { plasmaFractal } from './kernels/plasma.js';
+import { cvResize } from './kernels/resize.js';
+import { clippedZoom } from './kernels/zoom.js';
+import type { CorruptionFn } from './types.js';
+
+function nextPowerOf2(x: number): number {
+  return x <= 1 ? 1 : 2 ** Math.ceil(Math.log2(x));
+}
+
+/**
+ * imagecorruptions fog: x/255 + scale·plasma (one fractal for all channels, top-left crop of a
+ * next-power-of-two map), then clip(x·max / (max + scale)) where max is the clean image's maximum.
+ */
+export const fog: CorruptionFn = (img, s, { rng, params }) => {
+  const [scale, decay] = params.fog[s - 1];
+  const { width: w, height: h, data } = img;
+  const size = nextPowerOf2(Math.max(w, h, 3));
+  const plasma = plasmaFractal(size, decay, rng);
+  let maxVal = 0;
+  for (let i = 0; i < data.length; i++) if (data[i] > maxVal) maxVal = data[i];
+  maxVal /= 255;
+  const out = new Float64Array(data.length);
+  const f = maxVal / (maxVal + scale);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = scale * plasma[y * size + x];
+      for (let k = 0; k < 3; k++) {
+        const i = (y * w + x) * 3 + k;
+        const v = (data[i] / 255 + p) * f;
+        out[i] = (v < 0 ? 0 : v > 1 ? 1 : v) * 255;
+      }
+    }
+  }
+  return out;
+};
+
+/**
+ * imagecorruptions frost: blend with a random crop of one of frost1..frost5 (np.random.randint(5): frost6 is
+ * never used). ImageNet-C: the texture is scaled by 1.1× (more when the image is larger than the texture,
+ * cv2 INTER_CUBIC, new size ceil(side·factor)); CIFAR-10-C shrinks it by 0.2 (cv2 INTER_LINEAR).
+ * The crop offsets are randint(0, texture − image) per axis; out = clip(a·x + b·frost, 0, 255).
+ */
+export const frost: CorruptionFn = (img, s, { rng, params, parameterSet, frostTextures }) => {
+  if (!frostTextures || frostTextures.length < 5) {
+    throw new Error('frost needs the frost textures: call loadFrostTextures() (or use the async corrupt())');
+  }
+  const [a, b] = params.frost[s - 1];
+  const idx = rng.int(5);
+  const tex = frostTextures[idx];
+  const { width: w, height: h, data } = img;
+  let scaled: Uint8Array;
+  let th: number;
+  let tw: number;
+  if (parameterSet === 'cifar') {
+    tw = Math.round(tex.width * 0.2);
+    th = Math.round(tex.height * 0.2);
+    scaled = cvResize(tex.data, tex.height, tex.width, 3, th, tw, 'linear');
+  } else {
+    let factor = 1;
+    if (tex.height >= h && tex.width >= w) factor = 1;
+    else if (tex.height < h && tex.width >= w) factor = h / tex.height;
+    else if (tex.height >= h && tex.width < w) factor = w / tex.width;
+    else factor = Math.max(h / tex.height, w / tex.width);
+    factor *= 1.1;
+    tw = Math.ceil(tex.width * factor);
+    th = Math.ceil(tex.height * factor);
+    scaled = cvResize(tex.data, tex.height, tex.width, 3, th, tw, 'cubic');
+  }
+  if (th <= h || tw <= w) {
+    throw new Error(`frost: texture ${th}x${tw} is not larger than the image ${h}x${w}; the reference fails here too`);
+  }
+  const y0 = rng.int(th - h);
+  const x0 = rng.int(tw - w);
+  const out = new Float64Array(data.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      for (let k = 0; k < 3; k++) {
+        const i = (y * w + x) * 3 + k;
+        const v = a * data[i] + b * scaled[((y + y0) * tw + (x + x0)) * 3 + k];
+        out[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+      }
+    }
+  }
+  return out;
+};
+
+/**
+ * imagecorruptions snow: a N(loc, scale) layer, clipped-zoomed, thresholded, clipped to [0, 1], motion
+ * blurred at an angle U(−135°, −45°), rounded to /255 and cropped; the image is brightened towards
+ * max(x, 1.5·gray + 0.5) (cv2 RGB2GRAY weights) by (1 − blend); the layer and its 180° rotation are added.
+ * Float32 where the reference is (the image), float64 for the layer.
+ */
+export const snow: CorruptionFn = (img, s, { rng, params, parameterSet }) => {
+  const [loc, scale, zoom, threshold, radius, sigma, blend] = params.snow[s - 1];
+  const { width: w, height: h, data } = img;
+  const layer = new Float64Array(h * w);
+  for (let i = 0; i < layer.length; i++) layer[i] = loc + scale * rng.normal();
+  const zh = Math.max(h, Math.round(Math.ceil(h / zoom) * zoom) + 1);
+  const zw = Math.max(w, Math.round(Math.ceil(w / zoom) * zoom) + 1);
+  const zoomed = new Float64Array(zh * zw);
+  const dims = clippedZoom(layer, h, w, 1, zoom, zoomed, zh, zw, parameterSet === 'cifar');
+  // compact to the real zoomed size (clippedZoom wrote rows of stride zw)
+  const lh = parameterSet === 'cifar' ? Math.min(h, dims.zh) : dims.zh;
+  const lw = parameterSet === 'cifar' ? Math.min(w, dims.zw) : dims.zw;
+  const flake = new Float64Array(lh * lw);
+  for (let y = 0; y < lh; y++) {
+    for (let x = 0; x < lw; x++) {
+      let v = zoomed[y * zw + x];
+      if (v < threshold) v = 0;
+      flake[y * lw + x] = v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+  }
+  const angle = rng.uniform(-135, -45);
+  const blurred = motionBlur(flake, lh, lw, 1, radius, sigma, angle);
+  const snowLayer = new Float64Array(h * w);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const v = Math.round(blurred[y * lw + x] * 255);
+      snowLayer[y * w + x] = (v < 0 ? 0 : v > 255 ? 255 : v) / 255;
+    }
+  }
+  const out = new Float64Array(data.length);
+  const keep = Math.fround(blend);
+  const mix = Math.fround(1 - blend);
+  for (let p = 0; p < h * w; p++) {
+    const r = Math.fround(data[3 * p] / 255);
+    const g = Math.fround(data[3 * p + 1] / 255);
+    const bl = Math.fround(data[3 * p + 2] / 255);
+    const gray = Math.fround(Math.fround(0.299 * r + 0.587 * g + 0.114 * bl) * 1.5 + 0.5);
+    const sn = snowLayer[p] + snowLayer[h * w - 1 - p];
+    const px = [r, g, bl];
+    for (let k = 0; k < 3; k++) {
+      const xv = Math.fround(Math.fround(keep * px[k]) + Math.fround(mix * Math.max(px[k], gray)));
+      const v = xv + sn;
+      out[3 * p + k] = (v < 0 ? 0 : v > 1 ? 1 : v) * 255;
+    }
+  }
+  return out;
+};
