@@ -203,6 +203,16 @@ export async function loadOnnxModel(spec: ModelSpec): Promise<OnnxModel> {
     throw new Error(`onnxruntime could not load '${spec.path}': ${(e as Error).message}`);
   }
   const inputName = pickName('input', session.inputNames, spec.inputName, spec.path);
+  // Inputs that are also initializers (IR < 4 exporters) have defaults; any other input would need a feed.
+  const inits = new Set((proto.graph?.initializer ?? []).map((t) => t.name));
+  const others = session.inputNames.filter((n) => n !== inputName && !inits.has(n));
+  if (others.length > 0) {
+    await session.release();
+    throw new Error(
+      `model '${spec.path}' needs inputs ${[inputName, ...others].map((n) => `'${n}'`).join(', ')}; faultline feeds exactly one ` +
+        `(the image or feature batch). Export a single-input model, or bake the other inputs in as constants.`,
+    );
+  }
   const outputName = pickName('output', session.outputNames, spec.outputName, spec.path);
   const inMeta = session.inputMetadata.find((m) => m.name === inputName);
   const inType = inMeta && inMeta.isTensor ? inMeta.type : 'float32';

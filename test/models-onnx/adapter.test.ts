@@ -97,3 +97,13 @@ test('attribute combinations a rule cannot differentiate are reported statically
   expect(model.gradientMode).toBe('estimated');
   await model.dispose();
 });
+
+test('a model with a second required input is rejected with an actionable message', async () => {
+  const b = new ModelBuilder(13);
+  const x = b.input('x', ['N', 3]);
+  const mask = b.input('mask', ['N', 3]);
+  b.finish(b.op('Mul', [x, mask]), 'out', ['N', 3]);
+  const path = join(dir, 'two-inputs.onnx');
+  writeFileSync(path, b.bytes());
+  await expect(loadOnnxModel(spec(path))).rejects.toThrow(/needs inputs 'x', 'mask'; faultline feeds exactly one/);
+});

@@ -9,6 +9,7 @@ import { concatGrad, splitGrad } from './concat-split.js';
 import { convGrad } from './conv.js';
 import { convTransposeGrad } from './conv-transpose.js';
 import { gemmGrad } from './gemm.js';
+import { geluGrad, seluGrad } from './gelu.js';
 import { layerNormGrad } from './layernorm.js';
 import { matmulGrad } from './matmul.js';
 import { maxMinGrad } from './max-min.js';
@@ -50,6 +51,8 @@ const rules = {
   HardSwish: act.hardSwishGrad,
   Elu: act.eluGrad,
   Erf: act.erfGrad,
+  Gelu: geluGrad,
+  Selu: seluGrad,
   Sqrt: act.sqrtGrad,
   Exp: act.expGrad,
   Log: act.logGrad,
