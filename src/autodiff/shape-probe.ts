@@ -27,10 +27,12 @@ export async function probeShapes(
   inputType: 'float32' | 'float64',
   sampleShape: number[],
   fixedBatch: number | null,
+  /** Only these values (default: every node output). Large models: pass the gradient path's values. */
+  only?: Set<string>,
 ): Promise<ShapeTable> {
   const graph = proto.graph ?? {};
   const produced = new Set<string>();
-  for (const n of graph.node ?? []) for (const o of n.output ?? []) if (o) produced.add(o);
+  for (const n of graph.node ?? []) for (const o of n.output ?? []) if (o && (!only || only.has(o))) produced.add(o);
   const existing = new Set((graph.output ?? []).map((o) => o.name));
   const extra = [...produced].filter((n) => !existing.has(n)).map((name) => ({ name }));
   const probeModel: ModelProto = { ...proto, graph: { ...graph, output: [...(graph.output ?? []), ...extra] } };

@@ -4,6 +4,7 @@
  * (estimated-gradient.ts).
  */
 import * as ort from 'onnxruntime-node';
+import { differentiablePath } from '../autodiff/coverage.js';
 import { LOSS_FEEDS, type LossKind } from '../autodiff/loss-graph.js';
 import type { ModelProto } from '../autodiff/onnx-proto.js';
 import { buildGradientGraph, GRAD_OUTPUTS, MIN_OPSET, UnsupportedModelError } from '../autodiff/reverse.js';
@@ -51,7 +52,12 @@ function shapesFor(input: GradientEngineInput): Promise<ShapeTable> {
   const key = `${sha256}/${meta.inputName}/${meta.fixedBatch}/${meta.sampleShape.join('x')}`;
   let shapes = shapeCache.get(key);
   if (!shapes) {
-    shapes = probeShapes(proto, meta.inputName, inputType, meta.sampleShape, meta.fixedBatch);
+    // Only values the reverse pass can ask about: inputs and outputs of nodes on the gradient path.
+    const names = new Set<string>([meta.outputName]);
+    for (const n of differentiablePath(proto.graph ?? {}, meta.inputName, meta.outputName).nodes) {
+      for (const v of [...(n.input ?? []), ...(n.output ?? [])]) if (v) names.add(v);
+    }
+    shapes = probeShapes(proto, meta.inputName, inputType, meta.sampleShape, meta.fixedBatch, names);
     shapeCache.set(key, shapes);
     shapes.catch(() => shapeCache.delete(key));
   }
