@@ -33,8 +33,8 @@ export const defocusBlur: CorruptionFn = (img, s, { params }) => {
 
 /**
  * imagecorruptions glass_blur: gaussian(σ) → uint8 (truncating) → `iterations` sweeps of local pixel
- * swaps (rows and columns from the far edge − δ down to δ+1, offsets dx, dy ∈ [−δ, δ) drawn in that
- * order per pixel, swapped sequentially) → gaussian(σ) again.
+ * pixel moves (rows and columns from the far edge − δ down to δ+1, offsets dx, dy ∈ [−δ, δ) drawn in that
+ * order per pixel; the reference's "swap" is in effect a copy, see below) → gaussian(σ) again.
  */
 export const glassBlur: CorruptionFn = (img, s, { rng, params }) => {
   const [sigma, delta, iterations] = params.glass_blur[s - 1];
@@ -51,11 +51,10 @@ export const glassBlur: CorruptionFn = (img, s, { rng, params }) => {
         const dy = rng.int(span) - delta;
         const a = (hh * w + ww) * 3;
         const b = ((hh + dy) * w + (ww + dx)) * 3;
-        for (let k = 0; k < 3; k++) {
-          const t = x[a + k];
-          x[a + k] = x[b + k];
-          x[b + k] = t;
-        }
+        // The reference writes `x[h, w], x[h', w'] = x[h', w'], x[h, w]` on numpy (numba) views: the
+        // right-hand side holds views, so the second assignment copies back the already-overwritten pixel.
+        // The net effect is a copy x[h, w] ← x[h', w'], not a swap; reproduced here.
+        for (let k = 0; k < 3; k++) x[a + k] = x[b + k];
       }
     }
   }

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ALL_CORRUPTIONS, corrupt, corruptionRng, DETERMINISTIC_CORRUPTIONS, loadFrostTextures, SEVERITIES } from '../../attacks/corruptions/index.js';
+import type { RawImage } from '../../src/data/types.js';
+import { GOLDEN_JSON, loadClean, meanAbsDiff, psnr, type GoldenStats } from './golden.js';
+
+const RANDOM = ALL_CORRUPTIONS.filter((c) => !DETERMINISTIC_CORRUPTIONS.includes(c));
+const N_SEEDS = 5;
+
+/** Seeds whose frost texture index equals numpy's np.random.randint(5) after np.random.seed(0..4): 4, 3, 0, 2, 2. */
+const NUMPY_FROST_TEXTURES = [4, 3, 0, 2, 2];
+function seedsWithFrostTextures(severity: number): number[] {
+  return NUMPY_FROST_TEXTURES.map((want) => {
+    for (let seed = 0; ; seed++) if (corruptionRng(seed, 'frost', severity).int(5) === want) return seed;
+  });
+}
+
+function meanStd(xs: number[]): { mean: number; std: number } {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { mean, std: Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length) };
+}
+
+/**
+ * Tolerance: 5% relative (the issue's requirement) — widened only where the reference's own seed-to-seed
+ * spread makes a 5-seed mean uncertain by more than that (fog, spatter at low severity, frost across crops):
+ * then 3 standard errors of the difference of two 5-seed means.
+ */
+function tolerance(ref: { mean: number; std: number }, ours: { std: number }): number {
+  return Math.max(0.05 * Math.abs(ref.mean), 3 * Math.sqrt((ref.std ** 2 + ours.std ** 2) / N_SEEDS));
+}
+
+describe.each(['astronaut', 'coffee'] as const)('random corruptions match imagecorruptions statistics on %s', (image) => {
+  let clean: RawImage;
+  it.each(RANDOM.flatMap((c) => SEVERITIES.map((s) => [c, s] as const)))('%s severity %i', async (name, severity) => {
+    clean ??= await loadClean(image);
+    const frostTextures = name === 'frost' ? await loadFrostTextures() : undefined;
+    const seeds = name === 'frost' ? seedsWithFrostTextures(severity) : [0, 1, 2, 3, 4];
+    const mads: number[] = [];
+    const psnrs: number[] = [];
+    for (const seed of seeds) {
+      const out = await corrupt(clean, name, severity, { seed, frostTextures });
+      mads.push(meanAbsDiff(out.data, clean.data));
+      psnrs.push(psnr(out.data, clean.data));
+    }
+    const ref = GOLDEN_JSON.images[image][name][String(severity)] as GoldenStats;
+    const mad = meanStd(mads);
+    const ps = meanStd(psnrs);
+    expect(Math.abs(mad.mean - ref.mean_abs_diff.mean)).toBeLessThanOrEqual(tolerance(ref.mean_abs_diff, mad));
+    expect(Math.abs(ps.mean - ref.psnr_db.mean)).toBeLessThanOrEqual(tolerance(ref.psnr_db, ps));
+  });
+});
