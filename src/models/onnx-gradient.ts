@@ -24,6 +24,8 @@ export interface GradientEngineInput {
   transform: PixelTransform;
   inputType: 'float32' | 'float64';
   threads?: number;
+  /** Samples per gradient run for a dynamic-batch model (ModelSpec.batchSize). */
+  batchSize?: number;
   inspection: OnnxInspection;
 }
 
@@ -104,7 +106,8 @@ class ExactEngine implements GradientEngine {
     const n = x.shape[0];
     const session = await this.session(loss.loss);
     const per = x.data.length / Math.max(n, 1);
-    const chunk = meta.fixedBatch ?? Math.max(n, 1);
+    // Bounded memory: a dynamic-batch model runs at most batchSize samples per run.
+    const chunk = meta.fixedBatch ?? Math.max(1, Math.min(n, this.input.batchSize ?? n));
     const C = meta.numClasses;
     const feedsAll = lossFeeds(loss, n, C);
     const xModel = toModelSpace(transform, x.data, meta.sampleShape);

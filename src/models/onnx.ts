@@ -258,7 +258,7 @@ export async function loadOnnxModel(spec: ModelSpec): Promise<OnnxModel> {
     backend: `onnxruntime-node ${ortVersion()} cpu`,
     opset: inspection.opset,
   };
-  const engine = await createGradientEngine({ proto, bytes, sha256, meta, transform, inputType: inType, threads: spec.threads, inspection });
+  const engine = await createGradientEngine({ proto, bytes, sha256, meta, transform, inputType: inType, threads: spec.threads, batchSize: spec.batchSize ?? 256, inspection });
   let model: OnnxModel;
   // eslint-disable-next-line prefer-const
   model = new OnnxModel(session, meta, inspection, transform, inType, spec.batchSize ?? 256, engine, declared);

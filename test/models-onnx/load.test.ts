@@ -39,12 +39,19 @@ describe('loadOnnxModel on fmnist_cnn.onnx', () => {
     expect(correct / y.length).toBe(0.893);
   });
 
-  test('chunked prediction (batchSize 7) equals one-shot prediction', async () => {
+  test('chunked prediction and gradients (batchSize 7) equal one-shot ones', async () => {
     const small = await loadOnnxModel({ ...fmnistSpec, batchSize: 7 });
     const x = fmnistImages(20);
     const a = await small.predict(x);
     const b = await model.predict(x);
     expect(Array.from(a)).toEqual(Array.from(b));
+    const y = Int32Array.from({ length: 20 }, (_, i) => i % 10);
+    const ga = await small.gradient(x, { loss: 'ce', labels: y });
+    const gb = await model.gradient(x, { loss: 'ce', labels: y });
+    // Different batch sizes block the kernels differently: equal up to float32 rounding.
+    const gmax = gb.grad.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    for (let i = 0; i < ga.grad.length; i++) expect(Math.abs(ga.grad[i] - gb.grad[i])).toBeLessThan(1e-5 * gmax);
+    for (let i = 0; i < 20; i++) expect(ga.loss[i]).toBeCloseTo(gb.loss[i], 6);
     await small.dispose();
   });
 });
