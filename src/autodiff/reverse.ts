@@ -2,8 +2,8 @@
  * The reverse-mode transform: given an ONNX model, build a second ONNX model that computes, in one
  * run, the logits, a per-sample loss and d(Σ loss)/d(input).
  *
- * The forward nodes are kept as they are; the loss head (loss-graph.ts) seeds the cotangent of the
- * logits, and the graph is walked in reverse topological order, each node's rule (rules/*.ts)
+ * The forward nodes are kept (up to exact rewrites that make the reverse pass cheaper, rewrite.ts);
+ * the loss head (loss-graph.ts) seeds the cotangent of the logits, and the graph is walked in reverse topological order, each node's rule (rules/*.ts)
  * emitting its vector-Jacobian product as ONNX nodes. Cotangents reaching a value from several
  * consumers are summed. Only input gradients are built — weights never get one.
  */
@@ -12,7 +12,6 @@ import { GraphEmitter } from './emitter.js';
 import { emitLoss, LOSS_FEEDS, type LossKind } from './loss-graph.js';
 import {
   attrInt,
-  attrTensor,
   DataType,
   defaultOpset,
   encodeModel,
