@@ -1,0 +1,3 @@
+export * from './alexnet.js';
+export * from './ce.js';
+export * from './table.js';
