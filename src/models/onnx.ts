@@ -175,9 +175,9 @@ export class OnnxModel implements Model {
     if (this.gradientMode === 'none') {
       throw new Error(`model '${this.meta.path}' has no gradient available: ${this.engine.reason ?? 'unknown reason'}`);
     }
-    const res = await this.engine.gradient(x, loss);
-    this.resolveOutputKind(res.logits);
-    return res;
+    // 'auto' outputs must be resolved before the loss head is chosen (log-probabilities vs logits).
+    if (!this.outputKindResolved) await this.predict(x);
+    return this.engine.gradient(x, loss);
   }
 
   async dispose(): Promise<void> {

@@ -107,3 +107,29 @@ test('a model with a second required input is rejected with an actionable messag
   writeFileSync(path, b.bytes());
   await expect(loadOnnxModel(spec(path))).rejects.toThrow(/needs inputs 'x', 'mask'; faultline feeds exactly one/);
 });
+
+test('a probability model whose output is not a bare Softmax: CE through log(p)', async () => {
+  const b = new ModelBuilder(13);
+  const x = b.input('x', ['N', 3]);
+  const p = b.op('Softmax', [b.op('Gemm', [x, b.weight('w1', [4, 3], W2.slice(0, 12))], { transB: 1 })], { axis: 1 });
+  b.finish(b.op('Identity', [p]), 'out', ['N', 4]);
+  const path = join(dir, 'softmax-identity.onnx');
+  writeFileSync(path, b.bytes());
+  const model = await loadOnnxModel({ ...spec(path), outputs: 'probabilities' });
+  const xs = { data: x10.data.slice(0, 9), shape: [3, 3] };
+  const labels = Int32Array.from([0, 3, 1]);
+  const res = await model.gradient(xs, { loss: 'ce', labels });
+  const probs = await model.predict(xs);
+  for (let i = 0; i < 3; i++) expect(res.loss[i]).toBeCloseTo(-Math.log(probs[i * 4 + labels[i]]), 5);
+  const h = 1e-2;
+  for (let k = 0; k < 9; k++) {
+    const i = Math.floor(k / 3);
+    const at = async (d: number): Promise<number> => {
+      const v = xs.data.slice();
+      v[k] += d;
+      return -Math.log((await model.predict({ data: v, shape: [3, 3] }))[i * 4 + labels[i]]);
+    };
+    expect(Math.abs(((await at(h)) - (await at(-h))) / (2 * h) - res.grad[k])).toBeLessThan(2e-3);
+  }
+  await model.dispose();
+});

@@ -151,11 +151,12 @@ describe('end-to-end exact gradients on exporter-style models', () => {
   test('NHWC input with a Softmax output: outputs auto → probabilities, CE through the Softmax input', async () => {
     const model = await loadOnnxModel({ ...base, path: fixture('models/gen/nhwc_softmax.onnx'), layout: 'NHWC', outputs: 'auto', mean: [0.5, 0.4, 0.3], std: [0.2, 0.25, 0.3] });
     const x = image(5, 3, [16, 16, 3]);
-    const p = await model.predict(x);
+    const labels = Int32Array.from([0, 2, 4]);
+    // gradient() before any predict() must still detect the probabilities first.
+    const res = await model.gradient(x, { loss: 'ce', labels });
     expect(model.meta.outputKind).toBe('probabilities');
     expect(model.meta.outputKindSource).toBe('detected');
-    const labels = Int32Array.from([0, 2, 4]);
-    const res = await model.gradient(x, { loss: 'ce', labels });
+    const p = await model.predict(x);
     // CE of a probability model is −log p_y.
     for (let i = 0; i < 3; i++) expect(res.loss[i]).toBeCloseTo(-Math.log(p[i * 5 + labels[i]]), 4);
     // FD of −log p_y in pixel space.
