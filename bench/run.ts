@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/paths.js';
 import { benchPerformance, type BenchSection } from './performance.js';
+import { benchGradients } from './gradients.js';
 
 /**
  * `npm run bench`: every benchmark in turn, written to BENCHMARKS.md with the machine and date.
@@ -10,6 +11,7 @@ import { benchPerformance, type BenchSection } from './performance.js';
  */
 const BENCHES: Record<string, () => Promise<BenchSection>> = {
   performance: () => benchPerformance(),
+  gradients: () => benchGradients(),
 };
 
 async function main(): Promise<void> {
