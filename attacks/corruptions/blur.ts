@@ -1,4 +1,4 @@
-import { filter2D, diskKernel } from './kernels/filter2d.js';
+import { defocusFilter } from './kernels/defocus.js';
 import { gaussianFilter } from './kernels/gaussian.js';
 import { motionBlur as motionBlurKernel } from './kernels/motion.js';
 import { clippedZoom } from './kernels/zoom.js';
@@ -25,10 +25,10 @@ export const gaussianBlur: CorruptionFn = (img, s, { params }) => {
   return clipScale(gaussianFilter(toUnitFloat64(img), img.height, img.width, 3, sigma, 'nearest', 4));
 };
 
-/** imagecorruptions defocus_blur: cv2.filter2D with the anti-aliased disk (BORDER_REFLECT_101). */
+/** imagecorruptions defocus_blur: cv2.filter2D with the anti-aliased disk (BORDER_REFLECT_101); see kernels/defocus.ts. */
 export const defocusBlur: CorruptionFn = (img, s, { params }) => {
   const [radius, alias] = params.defocus_blur[s - 1];
-  return clipScale(filter2D(toUnitFloat64(img), img.height, img.width, 3, diskKernel(radius, alias), 'mirror'));
+  return clipScale(defocusFilter(toUnitFloat64(img), img.height, img.width, 3, radius, alias));
 };
 
 /**

@@ -31,11 +31,10 @@ export function toRgb(image: RawImage): Rgb8 {
 /** The reference's final np.uint8(float) cast: truncation toward zero (values are already in [0, 255]). */
 export function truncateToUint8(x: Float64Array | Float32Array | Uint8Array): Uint8Array {
   if (x instanceof Uint8Array) return x;
+  // Typed-array conversion is ToUint8: truncation toward zero for the in-range values the corruptions
+  // produce (every corruption clips to [0, 255] first), done natively.
   const out = new Uint8Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    out[i] = v >= 255 ? 255 : v > 0 ? v : 0; // Uint8Array assignment truncates
-  }
+  out.set(x);
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { motionBlur } from './kernels/motion.js';
 import { plasmaFractal } from './kernels/plasma.js';
-import { cvResize } from './kernels/resize.js';
+import { cvResizeRegion } from './kernels/resize.js';
 import { clippedZoom } from './kernels/zoom.js';
 import type { CorruptionFn } from './types.js';
 
@@ -49,13 +49,12 @@ export const frost: CorruptionFn = (img, s, { rng, params, parameterSet, frostTe
   const idx = rng.int(5);
   const tex = frostTextures[idx];
   const { width: w, height: h, data } = img;
-  let scaled: Uint8Array;
   let th: number;
   let tw: number;
+  const kind = parameterSet === 'cifar' ? 'linear' : 'cubic';
   if (parameterSet === 'cifar') {
     tw = Math.round(tex.width * 0.2);
     th = Math.round(tex.height * 0.2);
-    scaled = cvResize(tex.data, tex.height, tex.width, 3, th, tw, 'linear');
   } else {
     let factor = 1;
     if (tex.height >= h && tex.width >= w) factor = 1;
@@ -65,19 +64,20 @@ export const frost: CorruptionFn = (img, s, { rng, params, parameterSet, frostTe
     factor *= 1.1;
     tw = Math.ceil(tex.width * factor);
     th = Math.ceil(tex.height * factor);
-    scaled = cvResize(tex.data, tex.height, tex.width, 3, th, tw, 'cubic');
   }
   if (th <= h || tw <= w) {
     throw new Error(`frost: texture ${th}x${tw} is not larger than the image ${h}x${w}; the reference fails here too`);
   }
   const y0 = rng.int(th - h);
   const x0 = rng.int(tw - w);
+  // only the crop of the resized texture is computed (same pixels as resizing all, then cropping)
+  const crop = cvResizeRegion(tex.data, tex.height, tex.width, 3, th, tw, kind, y0, x0, h, w);
   const out = new Float64Array(data.length);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       for (let k = 0; k < 3; k++) {
         const i = (y * w + x) * 3 + k;
-        const v = a * data[i] + b * scaled[((y + y0) * tw + (x + x0)) * 3 + k];
+        const v = a * data[i] + b * crop[i];
         out[i] = v < 0 ? 0 : v > 255 ? 255 : v;
       }
     }

@@ -91,33 +91,37 @@ export function distanceTransform5(src: Uint8Array, h: number, w: number): Float
   const B = 1.4;
   const C = 2.1969;
   const INF = 1e20;
-  const d = new Float64Array(h * w);
-  for (let i = 0; i < d.length; i++) d[i] = src[i] === 0 ? 0 : INF;
-  const fwd: [number, number, number][] = [
-    [-2, -1, C], [-2, 1, C], [-1, -2, C], [-1, -1, B], [-1, 0, A], [-1, 1, B], [-1, 2, C], [0, -1, A],
-  ];
-  const bwd: [number, number, number][] = fwd.map(([oy, ox, c]) => [-oy, -ox, c]);
-  const pass = (offsets: [number, number, number][], forward: boolean) => {
-    for (let yi = 0; yi < h; yi++) {
-      const y = forward ? yi : h - 1 - yi;
-      for (let xi = 0; xi < w; xi++) {
-        const x = forward ? xi : w - 1 - xi;
-        let best = d[y * w + x];
-        if (best === 0) continue;
-        for (const [oy, ox, c] of offsets) {
-          const yy = y + oy;
-          const xx = x + ox;
-          if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
-          const v = d[yy * w + xx] + c;
-          if (v < best) best = v;
-        }
-        d[y * w + x] = best;
-      }
+  // padded by 2 on every side with "far" cells, so the 5×5 neighbourhood needs no bounds checks
+  const W = w + 4;
+  const d = new Float64Array((h + 4) * W).fill(INF);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) d[(y + 2) * W + x + 2] = src[y * w + x] === 0 ? 0 : INF;
+  // forward pass: neighbours above and to the left (knight moves C, diagonals B, axis A)
+  for (let y = 2; y < h + 2; y++) {
+    for (let x = 2; x < w + 2; x++) {
+      const i = y * W + x;
+      let v = d[i];
+      if (v === 0) continue;
+      const up2 = i - 2 * W;
+      const up1 = i - W;
+      v = Math.min(v, d[up2 - 1] + C, d[up2 + 1] + C, d[up1 - 2] + C, d[up1 - 1] + B, d[up1] + A, d[up1 + 1] + B, d[up1 + 2] + C, d[i - 1] + A);
+      d[i] = v;
     }
-  };
-  pass(fwd, true);
-  pass(bwd, false);
-  return Float32Array.from(d);
+  }
+  // backward pass: the mirrored neighbourhood
+  for (let y = h + 1; y >= 2; y--) {
+    for (let x = w + 1; x >= 2; x--) {
+      const i = y * W + x;
+      let v = d[i];
+      if (v === 0) continue;
+      const dn2 = i + 2 * W;
+      const dn1 = i + W;
+      v = Math.min(v, d[dn2 + 1] + C, d[dn2 - 1] + C, d[dn1 + 2] + C, d[dn1 + 1] + B, d[dn1] + A, d[dn1 - 1] + B, d[dn1 - 2] + C, d[i + 1] + A);
+      d[i] = v;
+    }
+  }
+  const out = new Float32Array(h * w);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = d[(y + 2) * W + x + 2];
+  return out;
 }
 
 /** cv2.blur(img, (3, 3)): normalised 3×3 box filter, BORDER_REFLECT_101, float result. */

@@ -37,9 +37,13 @@ export function correlateX(src: Plane, h: number, w: number, c: number, weights:
       for (let ch = 0; ch < c; ch++) line[i * c + ch] = src[s + ch];
     }
     const n = w * c;
+    const centre = r * c;
+    const wc = weights[r];
+    // symmetric weights: pair the taps at ±k (half the multiplies)
     for (let j = 0; j < n; j++) {
-      let acc = 0;
-      for (let k = 0; k < weights.length; k++) acc += weights[k] * line[j + k * c];
+      const m = j + centre;
+      let acc = wc * line[m];
+      for (let k = 1; k <= r; k++) acc += weights[r + k] * (line[m - k * c] + line[m + k * c]);
       out[row + j] = acc;
     }
   }
@@ -50,12 +54,16 @@ export function correlateY(src: Plane, h: number, w: number, c: number, weights:
   const r = (weights.length - 1) >> 1;
   const n = w * c;
   const acc = new Float64Array(n);
+  const wc = weights[r];
   for (let y = 0; y < h; y++) {
-    acc.fill(0);
-    for (let k = 0; k < weights.length; k++) {
-      const wk = weights[k];
-      const base = borderIndex(y + k - r, h, mode) * n;
-      for (let j = 0; j < n; j++) acc[j] += wk * src[base + j];
+    const centre = y * n;
+    for (let j = 0; j < n; j++) acc[j] = wc * src[centre + j];
+    // symmetric weights: pair the rows at ±k
+    for (let k = 1; k <= r; k++) {
+      const wk = weights[r + k];
+      const a = borderIndex(y - k, h, mode) * n;
+      const b = borderIndex(y + k, h, mode) * n;
+      for (let j = 0; j < n; j++) acc[j] += wk * (src[a + j] + src[b + j]);
     }
     out.set(acc, y * n);
   }

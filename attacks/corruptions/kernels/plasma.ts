@@ -12,7 +12,8 @@ export function plasmaFractal(mapsize: number, wibbleDecay: number, rng: Rng): F
   const m = new Float64Array(n * n);
   let step = n;
   let wibble = 100;
-  const at = (y: number, x: number) => m[(((y % n) + n) % n) * n + (((x % n) + n) % n)];
+  const mask = n - 1; // n is a power of two: wrap-around by masking (two's complement handles −half)
+  const at = (y: number, x: number) => m[(y & mask) * n + (x & mask)];
   const jitter = () => wibble * rng.uniform(-wibble, wibble);
   while (step >= 2) {
     const half = step >> 1;

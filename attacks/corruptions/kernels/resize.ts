@@ -131,6 +131,26 @@ function cubicWeights(t: number, out: Float64Array): void {
  * (OpenCV uses 11-bit fixed point, which can differ by one level); used only for the frost texture.
  */
 export function cvResize(src: Uint8Array, h: number, w: number, c: number, outH: number, outW: number, kind: 'cubic' | 'linear'): Uint8Array {
+  return cvResizeRegion(src, h, w, c, outH, outW, kind, 0, 0, outH, outW);
+}
+
+/**
+ * Only the window [y0, y0+rh) × [x0, x0+rw) of cvResize's output (a crop of the resized image costs the
+ * crop, not the whole texture: frost needs 224×224 out of a ~1000×660 resize).
+ */
+export function cvResizeRegion(
+  src: Uint8Array,
+  h: number,
+  w: number,
+  c: number,
+  outH: number,
+  outW: number,
+  kind: 'cubic' | 'linear',
+  y0: number,
+  x0: number,
+  rh: number,
+  rw: number,
+): Uint8Array {
   const taps = kind === 'cubic' ? 4 : 2;
   const axis = (inSize: number, outSize: number) => {
     const idx = new Int32Array(outSize * taps);
@@ -156,22 +176,33 @@ export function cvResize(src: Uint8Array, h: number, w: number, c: number, outH:
   };
   const ax = axis(w, outW);
   const ay = axis(h, outH);
-  const tmpRows = new Float64Array(h * outW * c);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < outW; x++) {
+  // source rows the window needs
+  let lo = h;
+  let hi = -1;
+  for (let y = y0; y < y0 + rh; y++) {
+    for (let k = 0; k < taps; k++) {
+      lo = Math.min(lo, ay.idx[y * taps + k]);
+      hi = Math.max(hi, ay.idx[y * taps + k]);
+    }
+  }
+  const n = rw * c;
+  const tmpRows = new Float64Array((hi - lo + 1) * n);
+  for (let y = lo; y <= hi; y++) {
+    for (let x = 0; x < rw; x++) {
+      const ox = x + x0;
       for (let ch = 0; ch < c; ch++) {
         let a = 0;
-        for (let k = 0; k < taps; k++) a += ax.wts[x * taps + k] * src[(y * w + ax.idx[x * taps + k]) * c + ch];
-        tmpRows[(y * outW + x) * c + ch] = a;
+        for (let k = 0; k < taps; k++) a += ax.wts[ox * taps + k] * src[(y * w + ax.idx[ox * taps + k]) * c + ch];
+        tmpRows[((y - lo) * rw + x) * c + ch] = a;
       }
     }
   }
-  const out = new Uint8Array(outH * outW * c);
-  const n = outW * c;
-  for (let y = 0; y < outH; y++) {
+  const out = new Uint8Array(rh * n);
+  for (let y = 0; y < rh; y++) {
+    const oy = y + y0;
     for (let j = 0; j < n; j++) {
       let a = 0;
-      for (let k = 0; k < taps; k++) a += ay.wts[y * taps + k] * tmpRows[ay.idx[y * taps + k] * n + j];
+      for (let k = 0; k < taps; k++) a += ay.wts[oy * taps + k] * tmpRows[(ay.idx[oy * taps + k] - lo) * n + j];
       out[y * n + j] = a <= 0 ? 0 : a >= 255 ? 255 : Math.round(a);
     }
   }

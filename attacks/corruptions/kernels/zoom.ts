@@ -61,22 +61,23 @@ export function clippedZoom(
   const mx = zoomAxisMap(ch1, zw, top1);
   const rows = Math.min(outH, zh - trimY);
   const cols = Math.min(outW, zw - trimX);
+  // Separable: blend the two source rows vertically (over the crop's columns), then gather horizontally.
+  // Bilinear interpolation is the same either way; only float rounding order differs from scipy's.
   const rowA = new Float64Array(cols * c);
+  const blended = new Float64Array(w * c);
+  const x1 = (top1 + ch1) * c;
   for (let y = 0; y < rows; y++) {
     const oy = y + trimY;
     const fy = my.f[oy];
     const ra = my.i0[oy] * w * c;
     const rb = my.i1[oy] * w * c;
+    for (let j = top1 * c; j < x1; j++) blended[j] = src[ra + j] * (1 - fy) + src[rb + j] * fy;
     for (let x = 0; x < cols; x++) {
       const ox = x + trimX;
       const fx = mx.f[ox];
       const xa = mx.i0[ox] * c;
       const xb = mx.i1[ox] * c;
-      for (let k = 0; k < c; k++) {
-        const top = src[ra + xa + k] * (1 - fx) + src[ra + xb + k] * fx;
-        const bot = src[rb + xa + k] * (1 - fx) + src[rb + xb + k] * fx;
-        rowA[x * c + k] = top * (1 - fy) + bot * fy;
-      }
+      for (let k = 0; k < c; k++) rowA[x * c + k] = blended[xa + k] * (1 - fx) + blended[xb + k] * fx;
     }
     out.set(rowA.subarray(0, cols * c), y * outW * c);
   }

@@ -1,0 +1,122 @@
+import { borderIndex } from './border.js';
+import { cvGaussianKernel, diskKernel } from './filter2d.js';
+
+/**
+ * Fast cv2.filter2D with imagecorruptions' anti-aliased disk (same result up to float rounding).
+ *
+ * The disk kernel is K = blur(D) where D is a flat disk (value 1/count) and blur a small Gaussian
+ * (cv2.GaussianBlur, 3×3 or 5×5). Mathematically K = G ⊛ D wherever the Gaussian does not reach the
+ * kernel's own border; where it does (radius 8 on the 17×17 grid, radius 10 on 21×21) OpenCV reflects
+ * and the two differ in a few taps. So: x ⊛ K = G ⊛ (D ⊛ x) + R ⊛ x with R = K − G ⊛ D, which is sparse.
+ * D ⊛ x costs two prefix-sum lookups per disk row (the disk is a union of horizontal runs) instead of one
+ * multiply-add per tap, about 6× faster at radius 6. The image is padded once (BORDER_REFLECT_101) and
+ * every stage is a 'valid' convolution of that padded image, so borders match cv2.filter2D exactly.
+ * Residual taps below 1e-6 of the largest tap (float32 rounding of K) are dropped: their effect on the
+ * output is below 1e-4 of a grey level.
+ */
+export function defocusFilter(src: Float64Array, h: number, w: number, c: number, radius: number, aliasBlur: number): Float64Array {
+  const K = diskKernel(radius, aliasBlur);
+  const S = K.size;
+  const R = (S - 1) >> 1;
+  const ksize = radius <= 8 ? 3 : 5;
+  const r = (ksize - 1) >> 1;
+  const g = cvGaussianKernel(ksize, aliasBlur);
+  // flat disk runs per row dy: [-half, half], value dval
+  const runs = new Int32Array(S).fill(-1);
+  let count = 0;
+  for (let dy = -R; dy <= R; dy++) {
+    for (let dx = 0; dx <= R; dx++) if (dx * dx + dy * dy <= radius * radius) runs[dy + R] = dx;
+    if (runs[dy + R] >= 0) count += 2 * runs[dy + R] + 1;
+  }
+  const dval = Math.fround(1 / count);
+  // G ⊛ D on the (S+2r)² grid, and the residual against K (zero outside K's grid)
+  const T = S + 2 * r;
+  const gd = new Float64Array(T * T);
+  for (let y = 0; y < T; y++) {
+    for (let x = 0; x < T; x++) {
+      let a = 0;
+      for (let i = -r; i <= r; i++) {
+        for (let j = -r; j <= r; j++) {
+          const dy = y - r - R + i;
+          const dx = x - r - R + j;
+          if (dy < -R || dy > R) continue;
+          const half = runs[dy + R];
+          if (half >= 0 && Math.abs(dx) <= half) a += g[i + r] * g[j + r] * dval;
+        }
+      }
+      gd[y * T + x] = a;
+    }
+  }
+  let kmax = 0;
+  for (const v of K.data) kmax = Math.max(kmax, v);
+  const resid: { dy: number; dx: number; v: number }[] = [];
+  for (let y = 0; y < T; y++) {
+    for (let x = 0; x < T; x++) {
+      const ky = y - r;
+      const kx = x - r;
+      const k = ky >= 0 && ky < S && kx >= 0 && kx < S ? K.data[ky * S + kx] : 0;
+      const d = k - gd[y * T + x];
+      if (Math.abs(d) > 1e-6 * kmax) resid.push({ dy: y - (R + r), dx: x - (R + r), v: d });
+    }
+  }
+
+  const P = R + r;
+  const pw = w + 2 * P;
+  const ph = h + 2 * P;
+  const out = new Float64Array(h * w * c);
+  const mw = w + 2 * r; // width of D ⊛ x (valid over the padding for G)
+  const mh = h + 2 * r;
+  const prefix = new Float64Array(ph * (pw + 1));
+  const mid = new Float64Array(mh * mw);
+  const tmp = new Float64Array(mh * w);
+  const plane = new Float64Array(ph * pw);
+  const acc = new Float64Array(w);
+  for (let ch = 0; ch < c; ch++) {
+    for (let py = 0; py < ph; py++) {
+      const sy = borderIndex(py - P, h, 'mirror');
+      for (let px = 0; px < pw; px++) plane[py * pw + px] = src[(sy * w + borderIndex(px - P, w, 'mirror')) * c + ch];
+    }
+    for (let py = 0; py < ph; py++) {
+      let acc = 0;
+      const base = py * (pw + 1);
+      prefix[base] = 0;
+      for (let px = 0; px < pw; px++) {
+        acc += plane[py * pw + px];
+        prefix[base + px + 1] = acc;
+      }
+    }
+    // D ⊛ x at mid (my, mx) ↔ padded centre (my + R, mx + R)
+    mid.fill(0);
+    for (let dy = -R; dy <= R; dy++) {
+      const half = runs[dy + R];
+      if (half < 0) continue;
+      for (let my = 0; my < mh; my++) {
+        const base = (my + R + dy) * (pw + 1);
+        const o = my * mw;
+        for (let mx = 0; mx < mw; mx++) mid[o + mx] += prefix[base + mx + R + half + 1] - prefix[base + mx + R - half];
+      }
+    }
+    // G (separable) ⊛ mid, valid → h × w
+    for (let my = 0; my < mh; my++) {
+      for (let x = 0; x < w; x++) {
+        let a = 0;
+        for (let j = 0; j < ksize; j++) a += g[j] * mid[my * mw + x + j];
+        tmp[my * w + x] = a * dval;
+      }
+    }
+    for (let y = 0; y < h; y++) {
+      const row = acc.subarray(0, w);
+      for (let x = 0; x < w; x++) {
+        let a = 0;
+        for (let i = 0; i < ksize; i++) a += g[i] * tmp[(y + i) * w + x];
+        row[x] = a;
+      }
+      for (const t of resid) {
+        const base = (y + P + t.dy) * pw + P + t.dx;
+        for (let x = 0; x < w; x++) row[x] += t.v * plane[base + x];
+      }
+      for (let x = 0; x < w; x++) out[(y * w + x) * c + ch] = row[x];
+    }
+  }
+  return out;
+}
