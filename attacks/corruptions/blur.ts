@@ -47,8 +47,9 @@ export const glassBlur: CorruptionFn = (img, s, { rng, params }) => {
   for (let it = 0; it < iterations; it++) {
     for (let hh = h - delta; hh > delta; hh--) {
       for (let ww = w - delta; ww > delta; ww--) {
-        const dx = rng.int(span) - delta;
-        const dy = rng.int(span) - delta;
+        // floor(u32 · span / 2³²): exactly uniform for span 2, 4, 8; bias < 1e-9 otherwise
+        const dx = Math.floor((rng.nextUint32() * span) / 4294967296) - delta;
+        const dy = Math.floor((rng.nextUint32() * span) / 4294967296) - delta;
         const a = (hh * w + ww) * 3;
         const b = ((hh + dy) * w + (ww + dx)) * 3;
         // The reference writes `x[h, w], x[h', w'] = x[h', w'], x[h, w]` on numpy (numba) views: the

@@ -1,3 +1,4 @@
+import { zigguratNormal } from './kernels/normal.js';
 import type { CorruptionFn } from './types.js';
 
 /** imagecorruptions gaussian_noise: clip(x/255 + N(0, c²), 0, 1)·255 per element. */
@@ -5,7 +6,7 @@ export const gaussianNoise: CorruptionFn = (img, s, { rng, params }) => {
   const c = params.gaussian_noise[s - 1];
   const src = img.data;
   const out = new Float64Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = clip01(src[i] / 255 + c * rng.normal()) * 255;
+  for (let i = 0; i < src.length; i++) out[i] = clip01(src[i] / 255 + c * zigguratNormal(rng)) * 255;
   return out;
 };
 
@@ -16,7 +17,7 @@ export const speckleNoise: CorruptionFn = (img, s, { rng, params }) => {
   const out = new Float64Array(src.length);
   for (let i = 0; i < src.length; i++) {
     const x = src[i] / 255;
-    out[i] = clip01(x + x * c * rng.normal()) * 255;
+    out[i] = clip01(x + x * c * zigguratNormal(rng)) * 255;
   }
   return out;
 };

@@ -1,5 +1,6 @@
 import { boxBlur3, canny, distanceTransform5, equalizeHist, filter3x3U8 } from './kernels/cv-morph.js';
 import { gaussianFilter } from './kernels/gaussian.js';
+import { zigguratNormal } from './kernels/normal.js';
 import type { CorruptionFn } from './types.js';
 
 /**
@@ -14,7 +15,7 @@ export const spatter: CorruptionFn = (img, s, { rng, params }) => {
   const { width: w, height: h, data } = img;
   const n = h * w;
   const raw = new Float64Array(n);
-  for (let i = 0; i < n; i++) raw[i] = loc + scale * rng.normal();
+  for (let i = 0; i < n; i++) raw[i] = loc + scale * zigguratNormal(rng);
   const liquid = gaussianFilter(raw, h, w, 1, sigma, 'nearest', 4);
   for (let i = 0; i < n; i++) if (liquid[i] < threshold) liquid[i] = 0;
   const out = new Float64Array(data.length);
