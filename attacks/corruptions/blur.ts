@@ -91,12 +91,7 @@ export const zoomBlur: CorruptionFn = (img, s, { params, parameterSet }) => {
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) x[i] = img.data[i] / 255;
   const out = new Float32Array(n);
-  const layer = new Float32Array(n);
-  for (const z of zooms) {
-    layer.fill(0);
-    clippedZoom(x, h, w, 3, z, layer, h, w, parameterSet === 'cifar');
-    for (let i = 0; i < n; i++) out[i] += layer[i];
-  }
+  for (const z of zooms) clippedZoom(x, h, w, 3, z, out, h, w, parameterSet === 'cifar', true);
   const denom = zooms.length + 1;
   const res = new Float32Array(n);
   for (let i = 0; i < n; i++) {

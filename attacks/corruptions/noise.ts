@@ -41,7 +41,7 @@ export const impulseNoise: CorruptionFn = (img, s, { rng, params }) => {
 /**
  * imagecorruptions shot_noise: clip(Poisson(x·c)/c, 0, 1)·255 with x = value/255.
  * The Poisson rate takes only 256 values per severity, so each level gets an exact inverse-CDF table and
- * a draw is one uniform and a binary search (exact, unlike a normal approximation).
+ * a draw is one uniform and a guide-table search (exact inversion, unlike a normal approximation).
  */
 export const shotNoise: CorruptionFn = (img, s, { rng, params }) => {
   const c = params.shot_noise[s - 1];
@@ -49,27 +49,30 @@ export const shotNoise: CorruptionFn = (img, s, { rng, params }) => {
   const src = img.data;
   const out = new Float64Array(src.length);
   for (let i = 0; i < src.length; i++) {
-    const cdf = tables[src[i]];
+    const t = tables[src[i]];
     const u = rng.next();
-    let lo = 0;
-    let hi = cdf.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cdf[mid] > u) hi = mid;
-      else lo = mid + 1;
-    }
-    out[i] = clip01(lo / c) * 255;
+    // the guide table gives the smallest k with cdf[k] > floor(u·G)/G; step up to the smallest with cdf[k] > u
+    let k = t.guide[Math.floor(u * GUIDE)];
+    while (t.cdf[k] <= u) k++;
+    out[i] = clip01(k / c) * 255;
   }
   return out;
 };
 
-const poissonCache = new Map<number, Float64Array[]>();
+interface PoissonTable {
+  cdf: Float64Array;
+  /** guide[j] = smallest k with cdf[k] > j/GUIDE (Chen & Asau 1974 guide-table inversion) */
+  guide: Int32Array;
+}
+
+const GUIDE = 64;
+const poissonCache = new Map<number, PoissonTable[]>();
 
 /** CDF tables of Poisson(v/255·c) for v = 0..255, each extended until the tail mass is below 1e-17. */
-function poissonTables(c: number): Float64Array[] {
+function poissonTables(c: number): PoissonTable[] {
   const hit = poissonCache.get(c);
   if (hit) return hit;
-  const tables: Float64Array[] = [];
+  const tables: PoissonTable[] = [];
   for (let v = 0; v < 256; v++) {
     const lam = (v / 255) * c;
     const cdf: number[] = [];
@@ -84,7 +87,13 @@ function poissonTables(c: number): Float64Array[] {
       if (k > lam && 1 - acc < 1e-17) break;
     }
     cdf[cdf.length - 1] = Infinity; // the last bin takes any remaining mass
-    tables.push(Float64Array.from(cdf));
+    const guide = new Int32Array(GUIDE);
+    let k = 0;
+    for (let j = 0; j < GUIDE; j++) {
+      while (cdf[k] <= j / GUIDE) k++;
+      guide[j] = k;
+    }
+    tables.push({ cdf: Float64Array.from(cdf), guide });
   }
   poissonCache.set(c, tables);
   return tables;

@@ -16,11 +16,13 @@ export function canny(src: Uint8Array, h: number, w: number, low: number, high: 
   const dx = new Int32Array(h * w);
   const dy = new Int32Array(h * w);
   const mag = new Int32Array((h + 2) * (w + 2)); // zero border as OpenCV's magnitude buffer
-  const at = (y: number, x: number) => src[borderIndex(y, h, 'nearest') * w + borderIndex(x, w, 'nearest')];
+  const p = pad1(src, h, w, 'nearest');
+  const PW = w + 2;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      const gx = at(y - 1, x + 1) + 2 * at(y, x + 1) + at(y + 1, x + 1) - at(y - 1, x - 1) - 2 * at(y, x - 1) - at(y + 1, x - 1);
-      const gy = at(y + 1, x - 1) + 2 * at(y + 1, x) + at(y + 1, x + 1) - at(y - 1, x - 1) - 2 * at(y - 1, x) - at(y - 1, x + 1);
+      const i = (y + 1) * PW + x + 1;
+      const gx = p[i - PW + 1] + 2 * p[i + 1] + p[i + PW + 1] - p[i - PW - 1] - 2 * p[i - 1] - p[i + PW - 1];
+      const gy = p[i + PW - 1] + 2 * p[i + PW] + p[i + PW + 1] - p[i - PW - 1] - 2 * p[i - PW] - p[i - PW + 1];
       dx[y * w + x] = gx;
       dy[y * w + x] = gy;
       mag[(y + 1) * (w + 2) + x + 1] = Math.abs(gx) + Math.abs(gy);
@@ -124,17 +126,27 @@ export function distanceTransform5(src: Uint8Array, h: number, w: number): Float
   return out;
 }
 
+/** A copy of an H×W plane with a one-pixel border filled per `mode`, as float64. */
+function pad1(src: ArrayLike<number>, h: number, w: number, mode: 'nearest' | 'mirror'): Float64Array {
+  const PW = w + 2;
+  const p = new Float64Array((h + 2) * PW);
+  for (let y = -1; y <= h; y++) {
+    const sy = borderIndex(y, h, mode) * w;
+    const o = (y + 1) * PW;
+    for (let x = -1; x <= w; x++) p[o + x + 1] = src[sy + borderIndex(x, w, mode)];
+  }
+  return p;
+}
+
 /** cv2.blur(img, (3, 3)): normalised 3×3 box filter, BORDER_REFLECT_101, float result. */
 export function boxBlur3(src: ArrayLike<number>, h: number, w: number): Float64Array {
+  const p = pad1(src, h, w, 'mirror');
+  const PW = w + 2;
   const out = new Float64Array(h * w);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      let s = 0;
-      for (let oy = -1; oy <= 1; oy++) {
-        const yy = borderIndex(y + oy, h, 'mirror');
-        for (let ox = -1; ox <= 1; ox++) s += src[yy * w + borderIndex(x + ox, w, 'mirror')];
-      }
-      out[y * w + x] = s / 9;
+      const i = (y + 1) * PW + x + 1;
+      out[y * w + x] = (p[i - PW - 1] + p[i - PW] + p[i - PW + 1] + p[i - 1] + p[i] + p[i + 1] + p[i + PW - 1] + p[i + PW] + p[i + PW + 1]) / 9;
     }
   }
   return out;

@@ -37,6 +37,7 @@ export function roundHalfEven(x: number): number {
  * order-1 spline (output round(ch·z)), and return the top-left `outH × outW` of the result — callers crop
  * to the image size as the reference does with `[:H, :W]`. H×W×C layout, any float array type.
  * `cifarTrim`: CIFAR-10-C's variant trims the zoomed image symmetrically instead of from the top-left.
+ * `accumulate`: add into `out` instead of overwriting it (zoom_blur sums the layers).
  */
 export function clippedZoom(
   src: Float64Array | Float32Array,
@@ -48,6 +49,7 @@ export function clippedZoom(
   outH: number,
   outW: number,
   cifarTrim = false,
+  accumulate = false,
 ): { zh: number; zw: number } {
   const ch0 = Math.ceil(h / z);
   const ch1 = cifarTrim ? ch0 : Math.ceil(w / z);
@@ -72,6 +74,22 @@ export function clippedZoom(
     const ra = my.i0[oy] * w * c;
     const rb = my.i1[oy] * w * c;
     for (let j = top1 * c; j < x1; j++) blended[j] = src[ra + j] * (1 - fy) + src[rb + j] * fy;
+    if (accumulate) {
+      // out += zoomed, the zoomed value first rounded to out's type as scipy's float32 output would be
+      const o = y * outW * c;
+      const f32 = out instanceof Float32Array;
+      for (let x = 0; x < cols; x++) {
+        const ox = x + trimX;
+        const fx = mx.f[ox];
+        const xa = mx.i0[ox] * c;
+        const xb = mx.i1[ox] * c;
+        for (let k = 0; k < c; k++) {
+          const v = blended[xa + k] * (1 - fx) + blended[xb + k] * fx;
+          out[o + x * c + k] += f32 ? Math.fround(v) : v;
+        }
+      }
+      continue;
+    }
     for (let x = 0; x < cols; x++) {
       const ox = x + trimX;
       const fx = mx.f[ox];
