@@ -37,14 +37,14 @@ export function stderrProgress(opts: { quiet?: boolean; intervalMs?: number } = 
       }
       let done = 0;
       let last = started;
-      process.stderr.write(`faultline: ${label}: started (${total})\n`);
+      process.stderr.write(`faultline: ${label}: started${total > 0 ? ` (${total})` : ''}\n`);
       return {
         tick(n = 1) {
           done += n;
           const now = Date.now();
           if (now - last >= interval) {
             last = now;
-            process.stderr.write(`faultline: ${label}: ${done}/${total} (${Math.round((100 * done) / Math.max(total, 1))}%)\n`);
+            process.stderr.write(`faultline: ${label}: ${total > 0 ? `${done}/${total} (${Math.round((100 * done) / total)}%)` : `${done} done`}\n`);
           }
         },
         done() {

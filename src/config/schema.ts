@@ -10,7 +10,9 @@ export function buildConfigSchema(probes: readonly Probe[], datasetSchema: Recor
   for (const p of probes) {
     // `probe: true` / `probe:` / `probe: false` are normalised to {} or removed before validation,
     // so the options schema applies directly (ajv applies no defaults inside anyOf).
-    probeProps[p.name] = { description: p.title, ...p.optionsSchema };
+    // A probe's top-level `default` is dropped here: ajv would otherwise switch on every probe.
+    const { default: _unused, ...options } = p.optionsSchema;
+    probeProps[p.name] = { description: p.title, ...options };
   }
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',

@@ -3,6 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { AuditRunError } from '../config/errors.js';
 import { openAuditDataset } from '../data/open-any.js';
+import { PredictionsDataset } from '../data/predictions.js';
 import type { Dataset } from '../data/types.js';
 import { evaluateGate, expandGates, exitCodeFor, verdictOf } from '../gates/evaluate.js';
 import { applyHolm } from '../gates/holm.js';
@@ -148,7 +149,7 @@ export async function runAudit(loaded: LoadedConfig, opts: AuditOptions = {}): P
       kind: dataset.kind,
       description: dataset.description,
       fingerprint: await dataset.fingerprint(),
-      samples: cached.clean ? (await cached.clean).ids.length : (dataset.size ?? 0),
+      samples: await sampleCount(dataset, cached.clean),
       skipped: dataset.skipped(),
     },
     environment: { platform: process.platform, arch: process.arch, cpus: cpus().length, backend: model?.meta.backend ?? null },
@@ -170,4 +171,11 @@ export function outputDir(loaded: LoadedConfig, override?: string): string {
 
 export function resultsPath(dir: string): string {
   return join(dir, 'results.json');
+}
+
+/** Samples the audit used: from the clean pass, the predictions table, or the dataset's own count. */
+async function sampleCount(dataset: Dataset, clean: Promise<CleanPass> | null): Promise<number> {
+  if (clean) return (await clean).ids.length;
+  if (dataset instanceof PredictionsDataset) return (await dataset.table()).ids.length;
+  return dataset.size ?? 0;
 }

@@ -90,3 +90,14 @@ describe('dataset section', () => {
     expect(issues).toEqual(['audit.yaml:5:3 /dataset is missing required field "labels"']);
   });
 });
+
+describe('predictions dataset', () => {
+  it('validates a predictions file section without a model, with defaults', () => {
+    const { config } = parseConfigText('dataset:\n  type: predictions\n  path: p.csv\n  group_columns: [sex]\nprobes:\n  fairness: {}\n', 'audit.yaml', '/tmp');
+    expect(config.dataset).toMatchObject({ type: 'predictions', y_true: 'y_true', y_pred: 'y_pred', group_columns: ['sex'] });
+  });
+  it('refuses probes that need a model', () => {
+    const issues = issuesOf('dataset:\n  type: predictions\n  path: p.csv\nprobes:\n  performance: {}\n');
+    expect(issues).toEqual(['audit.yaml:5:16 /probes/performance needs a model; add a `model` section or remove this probe']);
+  });
+});
