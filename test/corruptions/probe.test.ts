@@ -11,6 +11,7 @@ import { silentProgress } from '../../src/progress.js';
 import { Rng } from '../../src/random.js';
 import type { ProbeContext } from '../../src/runner/probe.js';
 import { argmaxRows } from '../../src/tensor.js';
+import { compileSchema } from '../../src/config/ajv.js';
 import { FIXTURES } from './golden.js';
 
 const ROOT = join(FIXTURES, '..');
@@ -56,6 +57,22 @@ async function referenceAccuracy(name: string, severity: number, seed: number, n
   const preds = argmaxRows(await model.predict(rawImagesToBatch(images, 'NCHW')), 10);
   return preds.filter((p, i) => p === labels[i]).length / n;
 }
+
+describe('corruptions probe options schema', () => {
+  it('compiles in strict mode, fills defaults and rejects unknown names with the choices', () => {
+    // the config embeds each probe's schema as a property (where the root default applies)
+    const inConfig = compileSchema({ type: 'object', properties: { corruptions: corruptionsProbe.optionsSchema } }, { strict: true, useDefaults: true });
+    const config: Record<string, unknown> = { corruptions: {} };
+    expect(inConfig(config)).toBe(true);
+    expect(config.corruptions).toEqual({ corruptions: 'benchmark', severities: [1, 2, 3, 4, 5], parameter_set: 'auto', examples: 1 });
+    const validate = (o: unknown) => inConfig({ corruptions: o });
+    expect(validate({ corruptions: ['fog', 'spatter'], severities: [5], parameter_set: 'cifar', seed: 3, max_samples: 10 })).toBe(true);
+    expect(validate({ corruptions: ['rain'] })).toBe(false);
+    expect(validate({ corruptions: 'some' })).toBe(false);
+    expect(validate({ severities: [0] })).toBe(false);
+    expect(validate({ unknown_option: 1 })).toBe(false);
+  });
+});
 
 describe('corruptions probe', () => {
   beforeAll(async () => {
