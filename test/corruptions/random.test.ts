@@ -21,8 +21,12 @@ function meanStd(xs: number[]): { mean: number; std: number } {
 
 /**
  * Tolerance: 5% relative (the issue's requirement) — widened only where the reference's own seed-to-seed
- * spread makes a 5-seed mean uncertain by more than that (fog, spatter at low severity, frost across crops):
- * then 3 standard errors of the difference of two 5-seed means.
+ * spread makes a 5-seed mean uncertain by more than that: then 3 standard errors of the difference of two
+ * 5-seed means. Measured, the cases that need it: fog severity 1 (+10% on 5 seeds, +0–5% on 40) and
+ * spatter severities 2, 4, 5. For spatter, a numpy/OpenCV re-run of the reference pipeline (outside the
+ * test suite) reproduces the golden 5-seed means to 0.01 and gives, over 40 seeds, 0.82 / 4.46 / 7.65
+ * (severities 1–3, astronaut) against golden 0.59 / 4.27 / 7.74: the golden 5-seed means themselves are off
+ * by up to 39%, while faultline's 40-seed means are within 3% of the reference's 40-seed means.
  */
 function tolerance(ref: { mean: number; std: number }, ours: { std: number }): number {
   return Math.max(0.05 * Math.abs(ref.mean), 3 * Math.sqrt((ref.std ** 2 + ours.std ** 2) / N_SEEDS));
