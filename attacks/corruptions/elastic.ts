@@ -63,6 +63,22 @@ export const elasticTransform: CorruptionFn = (img, s, { rng, params, parameterS
       const q = y * w + x;
       const sy = y + dy[q];
       const sx = x + dx[q];
+      const y0 = Math.floor(sy);
+      const x0 = Math.floor(sx);
+      if (y0 >= 0 && y0 + 1 < h && x0 >= 0 && x0 + 1 < w) {
+        // interior: no reflection needed, indices computed once for the three channels
+        const fy = sy - y0;
+        const fx = sx - x0;
+        const a = (y0 * w + x0) * 3;
+        const b = a + w * 3;
+        for (let k = 0; k < 3; k++) {
+          const top = image[a + k] * (1 - fx) + image[a + 3 + k] * fx;
+          const bot = image[b + k] * (1 - fx) + image[b + 3 + k] * fx;
+          const v = Math.fround(top * (1 - fy) + bot * fy);
+          out[q * 3 + k] = (v < 0 ? 0 : v > 1 ? 1 : v) * 255;
+        }
+        continue;
+      }
       for (let k = 0; k < 3; k++) {
         const v = Math.fround(sampleReflect(image, h, w, sy, sx, k));
         out[q * 3 + k] = (v < 0 ? 0 : v > 1 ? 1 : v) * 255;
