@@ -1,9 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/paths.js';
 import { benchPerformance, type BenchSection } from './performance.js';
 import { benchGradients } from './gradients.js';
+import { benchFairness } from './fairness.js';
 
 /**
  * `npm run bench`: every benchmark in turn, written to BENCHMARKS.md with the machine and date.
@@ -12,6 +13,7 @@ import { benchGradients } from './gradients.js';
 const BENCHES: Record<string, () => Promise<BenchSection>> = {
   performance: () => benchPerformance(),
   gradients: () => benchGradients(),
+  fairness: () => benchFairness(),
 };
 
 async function main(): Promise<void> {
@@ -36,8 +38,17 @@ async function main(): Promise<void> {
     'Regenerate with `npm run bench`.',
     '',
   ];
-  const body = sections.flatMap((s) => [`## ${s.title}`, '', s.markdown, '']);
   const out = join(packageRoot(), 'BENCHMARKS.md');
+  // A partial run (`npm run bench -- fairness`) keeps the other sections of the previous file.
+  const previous = existsSync(out) ? readFileSync(out, 'utf8').split(/^## /m).slice(1) : [];
+  const fresh = new Map(sections.map((s) => [s.title, s.markdown]));
+  const kept = previous
+    .map((chunk) => {
+      const title = chunk.split('\n', 1)[0].trim();
+      return { title, markdown: chunk.slice(chunk.indexOf('\n') + 1).trim() };
+    })
+    .filter((s) => !fresh.has(s.title));
+  const body = [...kept, ...sections].flatMap((s) => [`## ${s.title}`, '', s.markdown.trim(), '']);
   writeFileSync(out, [...header, ...body].join('\n'));
   process.stderr.write(`bench: wrote ${out}\n`);
 }
