@@ -70,7 +70,9 @@ export const corruptionsSection: SectionBuilder = (probe) => {
       name: c.replace(/_/g, ' '),
       cells: severities.map((s) => {
         const e = ex.corrupted?.[c]?.[String(s)];
-        return e ? { image: safeImage(e.image), prediction: e.prediction, correct: e.correct } : { image: null, prediction: '—', correct: false };
+        return e
+          ? { image: safeImage(e.image), prediction: e.correct ? e.prediction : `✗ ${e.prediction}`, correct: e.correct, colour: e.correct ? '#166534' : '#b91c1c' }
+          : { image: null, prediction: '—', correct: false, colour: '#6b7280' };
       }),
     })),
   }));
