@@ -76,5 +76,6 @@ describe('corruptions report section', () => {
     expect(html).toMatch(/src="data:image\/png;base64,AAAA/);
     expect(html).toMatch(/mCE not computed: the AlexNet normaliser is defined for 1000-class/);
     expect(html).toMatch(/90\.0%/); // severity-1 accuracy
+    expect(html).toMatch(/✗ dog/); // the wrong example prediction is marked
   });
 });
