@@ -44,7 +44,9 @@ describe('faultline audit (CLI, end to end)', () => {
     expect(results.probes.performance.metrics.correct).toBe(893);
     expect(results.model.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(results.dataset.samples).toBe(1000);
-    expect(results.gates.map((g: { status: string }) => g.status)).toEqual(['PASS', expect.stringMatching(/PASS|WARN/)]);
+    expect(results.gates.map((g: { status: string }) => g.status)).toEqual(['PASS', 'PASS', expect.stringMatching(/PASS|WARN/)]);
+    expect(results.probes.corruptions.status).toBe('ok');
+    expect(results.probes.corruptions.metrics.mean_accuracy).toBeGreaterThan(0.5);
   });
 
   it('writes the HTML report, the Markdown summary and JUnit XML', () => {
@@ -52,7 +54,7 @@ describe('faultline audit (CLI, end to end)', () => {
     expect(html).toContain('Content-Security-Policy');
     expect(html).toContain('89.30%');
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/faultline: (PASS|WARN)/);
-    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/<testsuite name="faultline gates" tests="2" failures="0"/);
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/<testsuite name="faultline gates" tests="3" failures="0"/);
   });
 
   it('re-renders reports from results.json alone', () => {
