@@ -23,10 +23,11 @@ function meanStd(xs: number[]): { mean: number; std: number } {
  * Tolerance: 5% relative (the issue's requirement) — widened only where the reference's own seed-to-seed
  * spread makes a 5-seed mean uncertain by more than that: then 3 standard errors of the difference of two
  * 5-seed means. Measured, the cases that need it: fog severity 1 (+10% on 5 seeds, +0–5% on 40) and
- * spatter severities 2, 4, 5. For spatter, a numpy/OpenCV re-run of the reference pipeline (outside the
- * test suite) reproduces the golden 5-seed means to 0.01 and gives, over 40 seeds, 0.82 / 4.46 / 7.65
- * (severities 1–3, astronaut) against golden 0.59 / 4.27 / 7.74: the golden 5-seed means themselves are off
- * by up to 39%, while faultline's 40-seed means are within 3% of the reference's 40-seed means.
+ * spatter (noisiest at severity 1, where a few random puddles make the whole difference). For spatter, a
+ * numpy/OpenCV re-run of the reference pipeline (outside the test suite) reproduces the golden 5-seed means
+ * to 0.01 and gives, over 100 seeds, astronaut 0.84 / 4.37 / 7.54 / 9.60 / 15.54 against golden (5 seeds)
+ * 0.59 / 4.27 / 7.74 / 9.81 / 15.68 — the golden means themselves are off by up to 43% at severity 1 —
+ * while faultline's 100-seed means are within 2% of the reference's at severities 2–5 and −9% at 1.
  */
 function tolerance(ref: { mean: number; std: number }, ours: { std: number }): number {
   return Math.max(0.05 * Math.abs(ref.mean), 3 * Math.sqrt((ref.std ** 2 + ours.std ** 2) / N_SEEDS));
@@ -48,6 +49,7 @@ describe.each(['astronaut', 'coffee'] as const)('random corruptions match imagec
     const ref = GOLDEN_JSON.images[image][name][String(severity)] as GoldenStats;
     const mad = meanStd(mads);
     const ps = meanStd(psnrs);
+    if (process.env.FAULTLINE_PRINT_AGREEMENT) console.log(`AGREE ${image} ${name} ${severity} ${(100 * (mad.mean / ref.mean_abs_diff.mean - 1)).toFixed(1)} ${(100 * (ps.mean / ref.psnr_db.mean - 1)).toFixed(1)}`);
     expect(Math.abs(mad.mean - ref.mean_abs_diff.mean)).toBeLessThanOrEqual(tolerance(ref.mean_abs_diff, mad));
     expect(Math.abs(ps.mean - ref.psnr_db.mean)).toBeLessThanOrEqual(tolerance(ref.psnr_db, ps));
   });
