@@ -9,6 +9,7 @@ import {
   resolveParameterSet,
 } from '../../attacks/corruptions/index.js';
 import type { RawImage } from '../../src/data/types.js';
+import { Rng } from '../../src/random.js';
 import { loadClean, meanAbsDiff } from './golden.js';
 
 function crop(img: RawImage, size: number): RawImage {
@@ -65,6 +66,18 @@ describe('corruption API', () => {
     for (const name of ALL_CORRUPTIONS) {
       const out = await corrupt(img, name, 5, { seed: 1 });
       expect(out.data.length, name).toBe(32 * 32 * 3);
+    }
+  });
+
+  it('handles non-square, odd and tiny images, gray or colour, and textures smaller than the image', async () => {
+    const rng = new Rng(1);
+    for (const [w, h, c] of [[80, 50, 3], [5, 7, 1], [700, 400, 3]]) {
+      const img: RawImage = { data: new Uint8Array(w * h * c).map(() => rng.int(256)), width: w, height: h, channels: c };
+      const names = w === 700 ? ['frost', 'fog', 'zoom_blur'] : ALL_CORRUPTIONS;
+      for (const name of names) {
+        const out = await corrupt(img, name, 5, { seed: 2 });
+        expect([out.width, out.height, out.channels, out.data.length], `${name} ${w}x${h}x${c}`).toEqual([w, h, c, w * h * c]);
+      }
     }
   });
 
