@@ -12,7 +12,15 @@ export async function computeCleanPass(model: Model, dataset: Dataset, batchSize
   const groups: Record<string, string[]> = Object.fromEntries(dataset.groupColumns.map((c) => [c, [] as string[]]));
   const task = progress.task('clean predictions', dataset.size ?? 0);
   let numClasses = 0;
-  for await (const b of dataset.batches(batchSize)) {
+  // Ask for the next batch before predicting this one, so decoding overlaps inference
+  // (onnxruntime runs off the JS thread).
+  const it = dataset.batches(batchSize)[Symbol.asyncIterator]();
+  let pending = it.next();
+  for (;;) {
+    const r = await pending;
+    if (r.done) break;
+    const b = r.value;
+    pending = it.next();
     const out = await model.predict(b.x);
     const n = b.labels.length;
     numClasses = out.length / n;
