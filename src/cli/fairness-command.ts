@@ -5,6 +5,7 @@ import { UsageError } from '../config/errors.js';
 import { runAudit } from '../runner/audit.js';
 import { stderrProgress } from '../progress.js';
 import { PROBES } from '../runner/registry.js';
+import { parseGate } from '../gates/parse.js';
 import { parseFormats, parseSeed } from './audit-command.js';
 import { writeAuditOutputs } from './write-outputs.js';
 
@@ -57,9 +58,13 @@ export function buildFairnessConfig(file: string, o: FairnessCliOptions): Record
   const gates = o.gate.map((g) => {
     const first = g.trim().split(/[.[<>=!\s]/)[0];
     const expr = probeNames.includes(first) ? g : `fairness.${g.trim()}`;
-    const m = /^\s*(.+?)\s*(<=|>=|==|!=|<|>)\s*(\S.*?)\s*$/.exec(expr);
-    if (!m) throw new UsageError(`--gate "${g}" is not a gate; write it as "<metric><op><threshold>", e.g. "equalized_odds_difference<=0.05"`);
-    return { name: g.trim(), metric: m[1], op: m[2], threshold: m[3], judge: o.judge ?? 'point' };
+    let spec;
+    try {
+      spec = parseGate(expr);
+    } catch (e) {
+      throw new UsageError(`--gate "${g}": ${(e as Error).message}`);
+    }
+    return { name: g.trim(), metric: spec.metric, op: spec.op, threshold: spec.threshold, judge: o.judge ?? 'point' };
   });
   return {
     name: `fairness of ${file}`,

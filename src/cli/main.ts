@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { AuditRunError, ConfigError, UsageError } from '../config/errors.js';
 import { packageVersion } from '../paths.js';
 import { registerAuditCommand } from './audit-command.js';
@@ -56,4 +56,3 @@ export function handleError(e: unknown): number {
   return 3;
 }
 
-export { Option };
