@@ -19,7 +19,7 @@ import type { CorruptionContext, CorruptionFn, Texture } from './types.js';
 import { fog, frost, snow } from './weather.js';
 
 export * from './names.js';
-export { PARAMETER_SETS, IMAGENET_PARAMS, CIFAR_PARAMS, resolveParameterSet, type ParameterSet } from './params.js';
+export { PARAMETER_SETS, IMAGENET_PARAMS, CIFAR_PARAMS, resolveParameterSet, npArange, type ParameterSet } from './params.js';
 export { loadFrostTextures } from './frost-textures.js';
 export type { Texture } from './types.js';
 

@@ -211,10 +211,16 @@ export function resolveParameterSet(choice: ParameterSet | 'auto', width: number
   return Math.max(width, height) <= 32 ? 'cifar' : 'imagenet';
 }
 
-/** np.arange(start, stop, step) as numpy computes it: start + i*step for i < ceil((stop-start)/step). */
+/**
+ * np.arange(start, stop, step) exactly as numpy computes it: length ceil((stop − start)/step), values
+ * start + i·delta with delta = (start + step) − start (numpy fills from the first two elements). The
+ * difference matters: 1 + 25·0.01 = 1.25 but numpy's 25th zoom is 1.2500000000000002, and clipped_zoom's
+ * round(26·z) then gives 33 instead of 32 (CIFAR-10-C zoom_blur severity 5).
+ */
 export function npArange(start: number, stop: number, step: number): number[] {
   const n = Math.ceil((stop - start) / step);
+  const delta = start + step - start;
   const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push(start + i * step);
+  for (let i = 0; i < n; i++) out.push(start + i * delta);
   return out;
 }
