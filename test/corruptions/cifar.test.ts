@@ -10,8 +10,9 @@ const read = (f: string) => new Uint8Array(readFileSync(join(DIR, f)));
 
 /**
  * CIFAR-10-C parameters (make_cifar_c.py) on a 32×32 crop of coffee.png, against outputs of the libraries
- * that script calls (OpenCV for defocus_blur, scipy.ndimage.zoom for zoom_blur, numpy for contrast); see
- * fixtures/cifar/make_reference.py. 'auto' must pick the CIFAR set for a 32×32 input.
+ * that script calls (OpenCV for defocus_blur, scipy.ndimage.zoom for zoom_blur, numpy for contrast, Pillow
+ * for pixelate — BOX down and BOX up — and JPEG at CIFAR's qualities 80…40); see fixtures/cifar/make_reference.py.
+ * 'auto' must pick the CIFAR set for a 32×32 input. All bit-identical.
  */
 describe('CIFAR-10-C parameter set matches the reference libraries', () => {
   const input: RawImage = { data: read('input.bin'), width: 32, height: 32, channels: 3 };
@@ -23,7 +24,7 @@ describe('CIFAR-10-C parameter set matches the reference libraries', () => {
     expect(maxAbsDiff(crop, input.data)).toBe(0);
   });
 
-  for (const name of ['defocus_blur', 'zoom_blur', 'contrast']) {
+  for (const name of ['defocus_blur', 'zoom_blur', 'contrast', 'pixelate', 'jpeg_compression']) {
     it.each([1, 2, 3, 4, 5])(`${name} severity %i`, async (s) => {
       const out = await corrupt(input, name, s, { seed: 0 });
       const ref = read(`${name}_s${s}.bin`);
