@@ -43,6 +43,9 @@ export class CorruptionPool {
   private readonly queue: { req: PoolRequest; pending: Pending }[] = [];
   private readonly inflight = new Map<number, Pending>();
   private nextId = 0;
+  private closing = false;
+  /** Set once a worker dies: every pending and later task fails with it instead of hanging. */
+  private broken: Error | null = null;
   readonly mode: 'workers' | 'in-process';
 
   constructor(threads = Math.min(2, availableParallelism())) {
@@ -53,6 +56,9 @@ export class CorruptionPool {
       const w = new Worker(file);
       w.on('message', (res: PoolResponse) => this.onMessage(w, res));
       w.on('error', (e) => this.failAll(e));
+      w.on('exit', (code) => {
+        if (!this.closing) this.failAll(new Error(`a corruption worker thread exited unexpectedly (code ${code})`));
+      });
       w.unref();
       this.workers.push(w);
       this.idle.push(w);
@@ -69,6 +75,7 @@ export class CorruptionPool {
         corrupt(task.image, task.name, task.severity, { seed: task.seed, params: task.params, frostTextures }),
       );
     }
+    if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
       const data = task.image.data.slice();
       const req: PoolRequest = { ...task, image: { ...task.image, data }, id: this.nextId++ };
@@ -100,12 +107,15 @@ export class CorruptionPool {
   }
 
   private failAll(e: Error): void {
+    this.broken ??= e;
+    this.idle.length = 0;
     for (const p of this.inflight.values()) p.reject(e);
     this.inflight.clear();
     for (const { pending } of this.queue.splice(0)) pending.reject(e);
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers.length = 0;
     this.idle.length = 0;

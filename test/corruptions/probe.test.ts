@@ -132,3 +132,21 @@ describe('corruptions probe', () => {
     expect(b.notes!.join(' ')).toMatch(/in worker threads/);
   });
 });
+
+describe('corruption pool', () => {
+  it('returns the same bytes as in-process corruption and fails (not hangs) after a worker dies', async () => {
+    const { CorruptionPool } = await import('../../attacks/corruptions/pool.js');
+    const img: RawImage = { data: new Uint8Array(24 * 24 * 3).map((_, i) => (i * 37) % 256), width: 24, height: 24, channels: 3 };
+    const pool = new CorruptionPool(2);
+    expect(pool.mode).toBe('workers');
+    const [a, b] = await Promise.all([pool.run({ image: img, name: 'spatter', severity: 2, seed: 4 }), pool.run({ image: img, name: 'frost', severity: 3, seed: 4 })]);
+    expect(Buffer.compare(Buffer.from(a.data), Buffer.from((await corrupt(img, 'spatter', 2, { seed: 4 })).data))).toBe(0);
+    expect(Buffer.compare(Buffer.from(b.data), Buffer.from((await corrupt(img, 'frost', 3, { seed: 4 })).data))).toBe(0);
+    // a task error comes back as a rejection with the worker's message
+    await expect(pool.run({ image: img, name: 'rain', severity: 1, seed: 0 })).rejects.toThrow(/unknown corruption "rain"/);
+    // kill the workers behind the pool's back: pending and later tasks reject
+    await Promise.all((pool as unknown as { workers: { terminate(): Promise<number> }[] }).workers.map((w) => w.terminate()));
+    await expect(pool.run({ image: img, name: 'fog', severity: 1, seed: 0 })).rejects.toThrow(/exited unexpectedly/);
+    await pool.close();
+  });
+});
