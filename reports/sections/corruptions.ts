@@ -85,6 +85,7 @@ export const corruptionsSection: SectionBuilder = (probe) => {
       severities,
       rows,
       cleanAccuracy: pct(cleanAccuracy),
+      n: typeof m.n === 'number' ? m.n : null,
       meanAccuracy: pct(measuredValue(m.mean_accuracy)),
       mce: mceText,
       relativeMce: relMce === null ? '—' : num(relMce, 2),
