@@ -122,6 +122,10 @@ export const corruptionsProbe: Probe<CorruptionsOptions> = {
     const ours: Evaluated = { table: emptyTable(corruptions, severities), clean: { correct: 0, n: 0 } };
     const theirs: Evaluated = { table: emptyTable(corruptions, severities), clean: { correct: 0, n: 0 } };
     const examples: CorruptionExample[] = [];
+    // per-sample records (only when asked for): clean correctness and how many corrupted versions stay correct
+    const perSampleIds: string[] = [];
+    const perSampleClean: boolean[] = [];
+    const perSampleCorrect: number[] = [];
     let parameterSet: ParameterSet | null = null;
     const total = Number.isFinite(maxSamples) ? Math.min(maxSamples, ctx.dataset.size ?? maxSamples) : ctx.dataset.size ?? 0;
     const task = ctx.progress.task('corruptions', total * corruptions.length * severities.length);
@@ -148,6 +152,14 @@ export const corruptionsProbe: Probe<CorruptionsOptions> = {
         };
         const cleanPreds = await classify(model, images);
         count(ours.clean, cleanPreds);
+        const firstRecord = perSampleIds.length;
+        if (ctx.perSample) {
+          for (let i = 0; i < take; i++) {
+            perSampleIds.push(batch.ids[i]);
+            perSampleClean.push(cleanPreds[i] === labels[i]);
+            perSampleCorrect.push(0);
+          }
+        }
         if (baseline) count(theirs.clean, await classify(baseline, images));
         const wantExamples = Math.max(0, Math.min(nExamples - examples.length, take));
         const batchExamples: CorruptionExample[] = [];
@@ -171,7 +183,11 @@ export const corruptionsProbe: Probe<CorruptionsOptions> = {
           next = k + 1 < cells.length ? launch(cells[k + 1]) : null;
           const preds = await classify(model, corrupted);
           const cell = ours.table[c][String(s)];
-          for (let i = 0; i < take; i++) if (preds[i] === labels[i]) cell.correct++;
+          for (let i = 0; i < take; i++) {
+            if (preds[i] !== labels[i]) continue;
+            cell.correct++;
+            if (ctx.perSample) perSampleCorrect[firstRecord + i]++;
+          }
           cell.n += take;
           if (baseline) {
             const bp = await classify(baseline, corrupted);
@@ -196,7 +212,19 @@ export const corruptionsProbe: Probe<CorruptionsOptions> = {
       if (baseline) await baseline.dispose();
     }
     if (seen === 0) throw new Error('corruptions: the dataset yielded no samples');
-    return buildOutput({ ours, theirs: baseline ? theirs : null, corruptions, severities, parameterSet: parameterSet!, model, seed, examples, poolMode: pool.mode });
+    const out = buildOutput({ ours, theirs: baseline ? theirs : null, corruptions, severities, parameterSet: parameterSet!, model, seed, examples, poolMode: pool.mode });
+    if (ctx.perSample) {
+      const cellsPerSample = corruptions.length * severities.length;
+      out.perSample = {
+        ids: perSampleIds,
+        fields: {
+          clean_correct: perSampleClean,
+          corrupted_correct: perSampleCorrect,
+          corrupted_accuracy: perSampleCorrect.map((c) => Math.round((c / cellsPerSample) * 1e6) / 1e6),
+        },
+      };
+    }
+    return out;
   },
 };
 

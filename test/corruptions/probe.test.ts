@@ -122,6 +122,19 @@ describe('corruptions probe', () => {
     expect(m.baseline.mean_accuracy).toBeCloseTo(m.mean_accuracy, 15);
   });
 
+  it('per-sample records add up to the table', async () => {
+    const out = await corruptionsProbe.run({ ...context(), perSample: true }, { corruptions: ['fog', 'contrast'], severities: [2, 4], max_samples: 50, examples: 0 });
+    const m = out.metrics as Record<string, any>;
+    const ps = out.perSample!;
+    expect(ps.ids).toHaveLength(50);
+    expect(ps.ids[0]).toBe('row:0');
+    const totalCorrect = (ps.fields.corrupted_correct as number[]).reduce((a, b) => a + b, 0);
+    const fromTable = ['fog', 'contrast'].flatMap((c) => ['2', '4'].map((s) => m[c][s].accuracy * 50)).reduce((a, b) => a + b, 0);
+    expect(totalCorrect).toBeCloseTo(fromTable, 9);
+    expect((ps.fields.clean_correct as boolean[]).filter(Boolean).length / 50).toBeCloseTo(m.clean_accuracy, 12);
+    expect(Math.max(...(ps.fields.corrupted_accuracy as number[]))).toBeLessThanOrEqual(1);
+  });
+
   it('gives the same numbers from worker threads and in-process', async () => {
     const o = { corruptions: ['snow', 'elastic_transform'], severities: [2], max_samples: 40, examples: 0 };
     const a = await corruptionsProbe.run(context(), { ...o, threads: 0 });
