@@ -91,7 +91,11 @@ export const zoomBlur: CorruptionFn = (img, s, { params, parameterSet }) => {
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) x[i] = img.data[i] / 255;
   const out = new Float32Array(n);
-  for (const z of zooms) clippedZoom(x, h, w, 3, z, out, h, w, parameterSet === 'cifar', true);
+  for (const z of zooms) {
+    // zoom 1 is the identity (crop = image, sample o reads input o with weight 1): add the image itself
+    if (z === 1) for (let i = 0; i < n; i++) out[i] += x[i];
+    else clippedZoom(x, h, w, 3, z, out, h, w, parameterSet === 'cifar', true);
+  }
   const denom = zooms.length + 1;
   const res = new Float32Array(n);
   for (let i = 0; i < n; i++) {
