@@ -174,8 +174,11 @@ export const corruptionsProbe: Probe<CorruptionsOptions> = {
 
         // Cells are generated one ahead: while the model classifies cell k, the pool already corrupts k+1.
         const cells = corruptions.flatMap((c) => severities.map((s) => [c, s] as const));
-        const launch = ([c, s]: readonly [CorruptionName, number]) =>
-          Promise.all(images.map((img, i) => pool.run({ image: img, name: c, severity: s, seed: sampleSeed(seed, indices[i]), params: parameterSet! })));
+        const launch = ([c, s]: readonly [CorruptionName, number]) => {
+          const p = Promise.all(images.map((img, i) => pool.run({ image: img, name: c, severity: s, seed: sampleSeed(seed, indices[i]), params: parameterSet! })));
+          p.catch(() => undefined); // a failure surfaces where it is awaited, never as an unhandled rejection meanwhile
+          return p;
+        };
         let next = cells.length ? launch(cells[0]) : null;
         for (let k = 0; k < cells.length; k++) {
           const [c, s] = cells[k];
