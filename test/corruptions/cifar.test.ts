@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { corrupt, npArange } from '../../attacks/corruptions/index.js';
+import { corrupt, loadFrostTextures, npArange } from '../../attacks/corruptions/index.js';
 import type { RawImage } from '../../src/data/types.js';
 import { loadClean, maxAbsDiff, meanAbsDiff } from './golden.js';
 
@@ -38,4 +38,33 @@ describe('CIFAR-10-C parameter set matches the reference libraries', () => {
     expect(npArange(1, 1.26, 0.01)).toHaveLength(26);
     expect(npArange(1, 1.31, 0.03)).toHaveLength(11);
   });
+});
+
+/**
+ * Random corruptions with CIFAR-10-C parameters: mean absolute difference to the clean crop over 200 seeds
+ * against the same statistic of make_cifar_c.py's functions over numpy seeds 0–199
+ * (fixtures/cifar/make_random_stats.py; motion_blur and snow used ImageMagick there and are not covered).
+ * Tolerance: 3% relative or 3.5 standard errors of the difference of the two 200-seed means, whichever is
+ * larger. Measured: every cell within 2.1 standard errors; all but elastic_transform severity 1 (−6.8%,
+ * −1.8 SE, the noisiest cell) within 3.3%.
+ */
+describe('CIFAR-10-C random corruptions match the reference statistics', () => {
+  const input: RawImage = { data: read('input.bin'), width: 32, height: 32, channels: 3 };
+  const ref = JSON.parse(readFileSync(join(DIR, 'random_stats.json'), 'utf8')) as {
+    seeds: number;
+    corruptions: Record<string, Record<string, { mean: number; std: number }>>;
+  };
+  for (const name of Object.keys(ref.corruptions)) {
+    it(`${name}, severities 1–5`, async () => {
+      const frostTextures = await loadFrostTextures();
+      for (let s = 1; s <= 5; s++) {
+        let sum = 0;
+        for (let seed = 0; seed < ref.seeds; seed++) sum += meanAbsDiff((await corrupt(input, name, s, { seed, frostTextures })).data, input.data);
+        const mean = sum / ref.seeds;
+        const r = ref.corruptions[name][String(s)];
+        const tol = Math.max(0.03 * r.mean, 3.5 * r.std * Math.sqrt(2 / ref.seeds));
+        expect(Math.abs(mean - r.mean), `${name} severity ${s}: ${mean.toFixed(3)} vs ${r.mean.toFixed(3)}`).toBeLessThanOrEqual(tol);
+      }
+    });
+  }
 });
