@@ -9,7 +9,7 @@ import { argmaxRows } from '../../src/tensor.js';
 import { ALL_CORRUPTIONS, BENCHMARK_CORRUPTIONS, isCorruptionName, type CorruptionName } from './names.js';
 import { resolveParameterSet, type ParameterSet } from './params.js';
 import { CorruptionPool } from './pool.js';
-import { thumbnailDataUri } from './thumbnail.js';
+import { thumbnailDataUri } from '../../src/thumbnail.js';
 
 export interface CorruptionsOptions {
   corruptions?: string[] | 'all' | 'benchmark';

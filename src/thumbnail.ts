@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { RawImage } from '../../src/data/types.js';
+import type { RawImage } from './data/types.js';
 
 /**
  * A small PNG data: URI of an image for the report (longest side `size` px: tiny inputs are enlarged

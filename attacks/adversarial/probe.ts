@@ -1,0 +1,319 @@
+import { parseNumberOrFraction, numberOrFractionSchema } from '../../src/config/fraction.js';
+import { batchToRawImages } from '../../src/data/convert.js';
+import type { Model } from '../../src/models/types.js';
+import type { Finding, Probe, ProbeOutput } from '../../src/runner/probe.js';
+import { softmaxRows, type Batch } from '../../src/tensor.js';
+import { thumbnailDataUri } from '../../src/thumbnail.js';
+import { fgsm } from './fgsm.js';
+import { predictions } from './margin.js';
+import { pgd } from './pgd.js';
+import { UNIT_BOX, rowMaxAbs, rowNorms, type Box } from './project.js';
+import { squareLinf } from './square.js';
+import type { AttackRun } from './types.js';
+import { maskingChecks, type AttackSummary } from './masking.js';
+
+type AttackType = 'fgsm' | 'pgd_linf' | 'pgd_l2' | 'square';
+
+export interface AttackSpec {
+  type: AttackType;
+  eps: (number | string)[];
+  steps?: number;
+  step_size?: number | string;
+  random_start?: boolean;
+  restarts?: number;
+  queries?: number;
+  targeted?: 'none' | 'random' | 'least_likely';
+}
+
+export interface AdversarialOptions {
+  attacks: AttackSpec[];
+  max_samples: number;
+  examples: number;
+  seed?: number;
+  masking_checks: boolean;
+  /** Tabular models: per-feature [min, max] and features that must not change. */
+  feature_bounds?: [number, number][];
+  immutable_features?: number[];
+}
+
+const EPS_SWEEP = ['1/255', '2/255', '4/255', '8/255'];
+
+export const DEFAULT_ATTACKS: AttackSpec[] = [
+  { type: 'fgsm', eps: EPS_SWEEP },
+  { type: 'pgd_linf', eps: EPS_SWEEP, steps: 10 },
+  { type: 'square', eps: ['8/255'], queries: 300 },
+];
+
+/** Accumulates one attack × ε over batches. */
+interface Cell {
+  eps: number;
+  n: number;
+  robust: number;
+  cleanCorrect: number;
+  brokenCleanCorrect: number;
+  sumLinf: number;
+  sumL2: number;
+  maxLinf: number;
+  maxL2: number;
+}
+
+const attackSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'eps'],
+  properties: {
+    type: { enum: ['fgsm', 'pgd_linf', 'pgd_l2', 'square'], description: 'fgsm, pgd_linf, pgd_l2 (white-box) or square (black-box L∞, forward passes only).' },
+    eps: { type: 'array', items: numberOrFractionSchema, minItems: 1, description: 'Perturbation budgets in pixel space [0,1]; fractions like "8/255" are fine.' },
+    steps: { type: 'integer', minimum: 1, default: 10, description: 'PGD iterations.' },
+    step_size: { ...numberOrFractionSchema, description: 'PGD step; default 2.5·ε/steps.' },
+    random_start: { type: 'boolean', default: false, description: 'Start PGD at a random point of the ε-ball (off by default, as the reference implementations).' },
+    restarts: { type: 'integer', minimum: 1, default: 1, description: 'PGD restarts (each after the first starts at random); the per-sample worst case is kept.' },
+    queries: { type: 'integer', minimum: 1, default: 1000, description: 'Square attack query budget per sample (the paper uses 5000).' },
+    targeted: { enum: ['none', 'random', 'least_likely'], default: 'none', description: 'PGD toward a random or the least-likely class instead of away from the label.' },
+  },
+};
+
+/**
+ * Adversarial robustness: an ε sweep per attack, the per-sample worst case over every attack,
+ * restart and iterate, and gradient-masking checks that catch a falsely robust model.
+ */
+export const adversarialProbe: Probe<AdversarialOptions> = {
+  name: 'adversarial',
+  title: 'Adversarial robustness: FGSM, PGD and Square, worst case per sample, masking checks',
+  needsModel: true,
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    default: {},
+    properties: {
+      attacks: { type: 'array', items: attackSchema, minItems: 1, default: DEFAULT_ATTACKS, description: 'Attacks to run, each with an ε sweep.' },
+      max_samples: { type: 'integer', minimum: 1, default: 500, description: 'Attack at most this many samples (the first in dataset order).' },
+      examples: { type: 'integer', minimum: 0, maximum: 16, default: 4, description: 'Adversarial examples shown in the report.' },
+      seed: { type: 'integer', minimum: 0, description: "Seed for random starts, targets and Square (default: the audit seed)." },
+      masking_checks: { type: 'boolean', default: true, description: 'Run the gradient-masking checks (adds an unbounded PGD).' },
+      feature_bounds: {
+        type: 'array',
+        items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
+        description: 'Tabular models: [min, max] per feature; perturbations are projected onto them.',
+      },
+      immutable_features: { type: 'array', items: { type: 'integer', minimum: 0 }, description: 'Tabular models: feature indices an attacker cannot change.' },
+    },
+  },
+
+  async run(ctx, o): Promise<ProbeOutput> {
+    const model = ctx.model;
+    if (!model) throw new Error('adversarial needs a model');
+    const C = model.meta.numClasses;
+    const seed = o.seed ?? ctx.seed;
+    const notes: string[] = [];
+    const tabular = model.meta.layout === 'NC';
+    const box = tabular ? tabularBox(o, model) : UNIT_BOX;
+    if (tabular) notes.push('Tabular model: ε is in raw feature units; perturbations are projected onto feature_bounds and immutable features are left unchanged.');
+
+    const attacks = o.attacks.map((a) => ({
+      ...a,
+      epsValues: a.eps.map((e) => {
+        const v = parseNumberOrFraction(e);
+        if (v === null || v < 0) throw new Error(`probes.adversarial: eps ${JSON.stringify(e)} of ${a.type} is not a non-negative number or fraction`);
+        return { key: String(e), value: v };
+      }),
+    }));
+    const whiteBoxOk = model.gradientMode !== 'none';
+    const runnable = attacks.filter((a) => a.type === 'square' || whiteBoxOk);
+    if (!whiteBoxOk) notes.push('This model has no gradients: only the black-box Square attack ran; white-box attacks were skipped.');
+    if (model.gradientMode === 'estimated') notes.push('Gradients are estimated (NES finite differences), not exact: white-box attacks may understate the model\'s weakness; the Square attack is the better guide.');
+    if (tabular && runnable.some((a) => a.type === 'square')) notes.push('Square attack skipped: it perturbs image squares.');
+
+    const cells = new Map<string, Cell>();
+    const worst = new Map<string, { n: number; robust: number }>();
+    const perSampleMinEps: number[] = [];
+    const ids: string[] = [];
+    let cleanCorrectTotal = 0;
+    let total = 0;
+    let zeroGrad = 0;
+    let nanGrad = 0;
+    let gradSamples = 0;
+    let unbounded: { n: number; robust: number } | null = null;
+    const gallery: Record<string, unknown>[] = [];
+    const galleryPending: { clean: Batch; adv: Batch; i: number; eps: number; attack: string; label: number; cleanLogits: Float32Array; advLogits: Float32Array }[] = [];
+    const task = ctx.progress.task('adversarial', Math.min(o.max_samples, ctx.dataset.size ?? o.max_samples));
+
+    for await (const b of ctx.dataset.batches(ctx.batchSize)) {
+      if (total >= o.max_samples) break;
+      const take = Math.min(b.labels.length, o.max_samples - total);
+      const per = b.x.data.length / b.labels.length;
+      const x: Batch = { data: b.x.data.subarray(0, take * per), shape: [take, ...b.x.shape.slice(1)] };
+      const labels = b.labels.subarray(0, take);
+      const cleanLogits = await model.predict(x);
+      const cleanPred = predictions(cleanLogits, C);
+      const cleanOk = Uint8Array.from(cleanPred, (p, i) => (p === labels[i] ? 1 : 0));
+      cleanCorrectTotal += cleanOk.reduce((s, v) => s + v, 0);
+      const brokenAt = new Float64Array(take).fill(Infinity);
+      for (let i = 0; i < take; i++) if (!cleanOk[i]) brokenAt[i] = 0;
+      const brokenByEps = new Map<string, Uint8Array>();
+
+      for (const a of runnable) {
+        if (a.type === 'square' && tabular) continue;
+        const eps = a.epsValues.map((e) => e.value);
+        let run: AttackRun;
+        const stepSize = a.step_size !== undefined ? (parseNumberOrFraction(a.step_size) ?? undefined) : undefined;
+        if (a.type === 'fgsm') run = await fgsm(model, x, labels, { eps, box });
+        else if (a.type === 'square') run = await squareLinf(model, x, labels, { eps, queries: a.queries ?? 1000, seed: seed + total });
+        else
+          run = await pgd(model, x, labels, {
+            eps,
+            norm: a.type === 'pgd_l2' ? 'l2' : 'linf',
+            steps: a.steps ?? 10,
+            stepSize,
+            randomStart: a.random_start ?? false,
+            restarts: a.restarts ?? 1,
+            targeted: a.targeted && a.targeted !== 'none' ? { mode: a.targeted } : undefined,
+            seed: seed + total,
+            box,
+          });
+        if (run.zeroGradientFraction !== undefined && a.type === 'fgsm') {
+          zeroGrad += run.zeroGradientFraction * take;
+          nanGrad += (run.nanGradientFraction ?? 0) * take;
+          gradSamples += take;
+        }
+        run.results.forEach((r, k) => {
+          const key = a.epsValues[k].key;
+          const cellKey = `${a.type}|${key}`;
+          const cell = cells.get(cellKey) ?? { eps: r.eps, n: 0, robust: 0, cleanCorrect: 0, brokenCleanCorrect: 0, sumLinf: 0, sumL2: 0, maxLinf: 0, maxL2: 0 };
+          const delta = new Float32Array(r.best.data.length);
+          for (let j = 0; j < delta.length; j++) delta[j] = r.best.data[j] - x.data[j];
+          const linf = rowMaxAbs(delta, take);
+          const l2 = rowNorms(delta, take);
+          for (let i = 0; i < take; i++) {
+            cell.n++;
+            if (!r.success[i]) cell.robust++;
+            if (cleanOk[i]) {
+              cell.cleanCorrect++;
+              if (r.success[i]) cell.brokenCleanCorrect++;
+            }
+            cell.sumLinf += linf[i];
+            cell.sumL2 += l2[i];
+            cell.maxLinf = Math.max(cell.maxLinf, linf[i]);
+            cell.maxL2 = Math.max(cell.maxL2, l2[i]);
+            if (r.success[i] && a.type !== 'pgd_l2') brokenAt[i] = Math.min(brokenAt[i], r.eps);
+          }
+          cells.set(cellKey, cell);
+          if (a.type !== 'pgd_l2') {
+            const wk = `linf|${key}`;
+            const acc = brokenByEps.get(wk) ?? new Uint8Array(take);
+            for (let i = 0; i < take; i++) acc[i] |= r.success[i];
+            brokenByEps.set(wk, acc);
+          }
+          if (galleryPending.length < o.examples && !tabular && k === run.results.length - 1) {
+            for (let i = 0; i < take && galleryPending.length < o.examples; i++) {
+              if (cleanOk[i] && r.success[i] && !galleryPending.some((g) => g.i === total + i)) {
+                const one = (d: Float32Array) => ({ data: d.slice(i * per, (i + 1) * per), shape: [1, ...x.shape.slice(1)] });
+                galleryPending.push({ clean: one(x.data), adv: one(r.best.data), i: total + i, eps: r.eps, attack: a.type, label: labels[i], cleanLogits: cleanLogits.slice(i * C, (i + 1) * C), advLogits: r.bestLogits.slice(i * C, (i + 1) * C) });
+              }
+            }
+          }
+        });
+      }
+      for (const [wk, broken] of brokenByEps) {
+        const w = worst.get(wk) ?? { n: 0, robust: 0 };
+        w.n += take;
+        w.robust += broken.reduce((s, v) => s + (v ? 0 : 1), 0);
+        worst.set(wk, w);
+      }
+      if (o.masking_checks && whiteBoxOk) {
+        // Unbounded PGD: with ε = the whole input range any image can be reached, so accuracy must
+        // fall to (near) zero; if it does not, gradients are not pointing anywhere useful.
+        const big = tabular ? 1e3 : 1;
+        const r = (await pgd(model, x, labels, { eps: [big], steps: 20, stepSize: big / 10, box, loss: 'margin' })).results[0];
+        unbounded ??= { n: 0, robust: 0 };
+        unbounded.n += take;
+        unbounded.robust += r.success.reduce((s, v) => s + (v ? 0 : 1), 0);
+      }
+      for (let i = 0; i < take; i++) {
+        ids.push(b.ids[i]);
+        perSampleMinEps.push(brokenAt[i]);
+      }
+      total += take;
+      task.tick(take);
+    }
+    task.done();
+    if (total === 0) throw new Error('the dataset yielded no samples to attack');
+
+    for (const g of galleryPending) {
+      const probs = (l: Float32Array) => softmaxRows(l, C);
+      const pc = probs(g.cleanLogits);
+      const pa = probs(g.advLogits);
+      const cp = predictions(g.cleanLogits, C)[0];
+      const ap = predictions(g.advLogits, C)[0];
+      const amp = new Float32Array(g.clean.data.length);
+      for (let j = 0; j < amp.length; j++) amp[j] = Math.min(1, Math.max(0, 0.5 + (g.adv.data[j] - g.clean.data[j]) / (2 * Math.max(g.eps, 1e-12))));
+      const img = async (d: Batch) => thumbnailDataUri(batchToRawImages(d, model.meta.layout)[0], 112);
+      const names = model.meta.classNames;
+      gallery.push({
+        sample: ids[g.i] ?? String(g.i),
+        attack: g.attack,
+        eps: g.eps,
+        label: names[g.label] ?? String(g.label),
+        clean: await img(g.clean),
+        perturbation: await img({ data: amp, shape: g.clean.shape }),
+        adversarial: await img(g.adv),
+        cleanPred: names[cp] ?? String(cp),
+        cleanConf: pc[cp],
+        advPred: names[ap] ?? String(ap),
+        advConf: pa[ap],
+      });
+    }
+
+    const metrics: Record<string, unknown> = { clean_accuracy: cleanCorrectTotal / total, n: total };
+    const summaries: AttackSummary[] = [];
+    for (const [k, c] of cells) {
+      const [type, key] = k.split('|');
+      const m = {
+        eps: c.eps,
+        robust_accuracy: c.robust / c.n,
+        success_rate: c.cleanCorrect ? c.brokenCleanCorrect / c.cleanCorrect : null,
+        n: c.n,
+        mean_linf: c.sumLinf / c.n,
+        max_linf: c.maxLinf,
+        mean_l2: c.sumL2 / c.n,
+        max_l2: c.maxL2,
+      };
+      ((metrics[type] ??= {}) as Record<string, unknown>)[key] = m;
+      summaries.push({ attack: type, key, eps: c.eps, robustAccuracy: m.robust_accuracy });
+    }
+    metrics.worst_case = Object.fromEntries([...worst].map(([wk, w]) => [wk.split('|')[1], { robust_accuracy: w.robust / w.n, n: w.n }]));
+    const masking = maskingChecks({
+      summaries,
+      cleanAccuracy: cleanCorrectTotal / total,
+      unboundedAccuracy: unbounded ? unbounded.robust / unbounded.n : null,
+      zeroGradientFraction: gradSamples ? zeroGrad / gradSamples : null,
+      nanGradientFraction: gradSamples ? nanGrad / gradSamples : null,
+      probabilityOutputs: model.meta.outputKind === 'probabilities',
+    });
+    metrics.masking = masking.flags;
+    const findings: Finding[] = masking.findings;
+
+    return {
+      metrics,
+      findings,
+      notes,
+      gradientMode: model.gradientMode,
+      artifacts: { gallery, class_names: model.meta.classNames },
+      perSample: ctx.perSample ? { ids, fields: { min_breaking_eps: perSampleMinEps.map((v) => (Number.isFinite(v) ? v : null)) } } : undefined,
+    };
+  },
+};
+
+function tabularBox(o: AdversarialOptions, model: Model): Box {
+  const F = model.meta.sampleShape[0];
+  const bounds = o.feature_bounds;
+  if (bounds && bounds.length !== F) throw new Error(`probes.adversarial.feature_bounds has ${bounds.length} entries; the model has ${F} features`);
+  const frozen = new Set(o.immutable_features ?? []);
+  for (const f of frozen) if (f >= F) throw new Error(`probes.adversarial.immutable_features: index ${f} is out of range (the model has ${F} features)`);
+  return {
+    lower: (k) => (bounds ? bounds[k % F][0] : -Infinity),
+    upper: (k) => (bounds ? bounds[k % F][1] : Infinity),
+    frozen: frozen.size ? (k) => frozen.has(k % F) : undefined,
+  };
+}
+
