@@ -47,7 +47,7 @@ export function maskingChecks(m: MaskingInput): { flags: Record<string, boolean 
       if (f && s.robustAccuracy > f.robustAccuracy + T.iterativeVsFgsm) iterativeWeaker ??= `ε=${s.key}: PGD leaves ${pct(s.robustAccuracy)} accurate, FGSM only ${pct(f.robustAccuracy)}`;
     }
     if (s.attack === 'square') {
-      const white = ['fgsm', 'pgd_linf'].map((a) => at(a, s.key)).filter((x): x is AttackSummary => !!x);
+      const white = ['fgsm', 'pgd_linf', 'apgd_ce', 'apgd_dlr_t'].map((a) => at(a, s.key)).filter((x): x is AttackSummary => !!x);
       if (white.length) {
         const best = Math.min(...white.map((w) => w.robustAccuracy));
         if (s.robustAccuracy < best - T.blackboxMargin) blackbox ??= `ε=${s.key}: Square ${pct(s.robustAccuracy)} vs best white-box ${pct(best)}`;

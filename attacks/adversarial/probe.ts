@@ -9,10 +9,12 @@ import { predictions } from './margin.js';
 import { pgd } from './pgd.js';
 import { UNIT_BOX, rowMaxAbs, rowNorms, type Box } from './project.js';
 import { squareLinf } from './square.js';
+import { apgd, topWrongClasses } from './apgd.js';
+import { autoAttackLite } from './autoattack-lite.js';
 import type { AttackRun } from './types.js';
 import { maskingChecks, type AttackSummary } from './masking.js';
 
-type AttackType = 'fgsm' | 'pgd_linf' | 'pgd_l2' | 'square';
+type AttackType = 'fgsm' | 'pgd_linf' | 'pgd_l2' | 'apgd_ce' | 'apgd_dlr_t' | 'square' | 'autoattack_lite';
 
 export interface AttackSpec {
   type: AttackType;
@@ -23,6 +25,7 @@ export interface AttackSpec {
   restarts?: number;
   queries?: number;
   targeted?: 'none' | 'random' | 'least_likely';
+  target_classes?: number;
 }
 
 export interface AdversarialOptions {
@@ -62,9 +65,14 @@ const attackSchema = {
   additionalProperties: false,
   required: ['type', 'eps'],
   properties: {
-    type: { enum: ['fgsm', 'pgd_linf', 'pgd_l2', 'square'], description: 'fgsm, pgd_linf, pgd_l2 (white-box) or square (black-box L∞, forward passes only).' },
+    type: {
+      enum: ['fgsm', 'pgd_linf', 'pgd_l2', 'apgd_ce', 'apgd_dlr_t', 'square', 'autoattack_lite'],
+      description:
+        'fgsm, pgd_linf, pgd_l2, apgd_ce, apgd_dlr_t (white-box); square (black-box L∞, forward passes only); autoattack_lite (APGD-CE → APGD-T → Square on the survivors).',
+    },
     eps: { type: 'array', items: numberOrFractionSchema, minItems: 1, description: 'Perturbation budgets in pixel space [0,1]; fractions like "8/255" are fine.' },
-    steps: { type: 'integer', minimum: 1, default: 10, description: 'PGD iterations.' },
+    steps: { type: 'integer', minimum: 1, description: 'Iterations: PGD default 10, APGD and autoattack_lite default 100.' },
+    target_classes: { type: 'integer', minimum: 1, maximum: 9, default: 3, description: 'APGD-T / autoattack_lite: how many of the highest-scoring wrong classes to target.' },
     step_size: { ...numberOrFractionSchema, description: 'PGD step; default 2.5·ε/steps.' },
     random_start: { type: 'boolean', default: false, description: 'Start PGD at a random point of the ε-ball (off by default, as the reference implementations).' },
     restarts: { type: 'integer', minimum: 1, default: 1, description: 'PGD restarts (each after the first starts at random); the per-sample worst case is kept.' },
@@ -120,6 +128,7 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
     }));
     const whiteBoxOk = model.gradientMode !== 'none';
     const runnable = attacks.filter((a) => a.type === 'square' || whiteBoxOk);
+    if (attacks.some((a) => a.type === 'autoattack_lite')) notes.push('autoattack-lite is APGD-CE, APGD-T and Square in sequence with reduced budgets; it is not AutoAttack and its numbers are not comparable to RobustBench entries.');
     if (!whiteBoxOk) notes.push('This model has no gradients: only the black-box Square attack ran; white-box attacks were skipped.');
     if (model.gradientMode === 'estimated') notes.push('Gradients are estimated (NES finite differences), not exact: white-box attacks may understate the model\'s weakness; the Square attack is the better guide.');
     if (tabular && runnable.some((a) => a.type === 'square')) notes.push('Square attack skipped: it perturbs image squares.');
@@ -159,6 +168,10 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
         const stepSize = a.step_size !== undefined ? (parseNumberOrFraction(a.step_size) ?? undefined) : undefined;
         if (a.type === 'fgsm') run = await fgsm(model, x, labels, { eps, box });
         else if (a.type === 'square') run = await squareLinf(model, x, labels, { eps, queries: a.queries ?? 1000, seed: seed + total });
+        else if (a.type === 'apgd_ce') run = await apgd(model, x, labels, { eps, steps: a.steps ?? 100, loss: 'ce', seed: seed + total, box });
+        else if (a.type === 'apgd_dlr_t') run = await apgdTargeted(model, x, labels, eps, a.steps ?? 100, a.target_classes ?? 3, seed + total, box);
+        else if (a.type === 'autoattack_lite')
+          run = await autoAttackLite(model, x, labels, { eps, steps: a.steps ?? 100, targetClasses: a.target_classes ?? 3, squareQueries: a.queries ?? 1000, seed: seed + total, box, noSquare: tabular });
         else
           run = await pgd(model, x, labels, {
             eps,
@@ -317,3 +330,31 @@ function tabularBox(o: AdversarialOptions, model: Model): Box {
   };
 }
 
+
+/** APGD with the targeted DLR loss at each of the top `k` wrong classes; per sample, the worst case over targets. */
+async function apgdTargeted(model: Model, x: Batch, labels: Int32Array, eps: number[], steps: number, k: number, seed: number, box: Box): Promise<AttackRun> {
+  const C = model.meta.numClasses;
+  const clean = await model.predict(x);
+  const runs: AttackRun[] = [];
+  for (const targets of topWrongClasses(clean, labels, C, Math.min(k, C - 1))) {
+    runs.push(await apgd(model, x, labels, { eps, steps, loss: 'dlr_targeted', targets, seed, box }));
+  }
+  const per = x.data.length / labels.length;
+  const results = runs[0].results.map((first, e) => {
+    const best = first.best.data.slice();
+    const bestLogits = first.bestLogits.slice();
+    const success = first.success.slice();
+    for (const r of runs.slice(1)) {
+      const other = r.results[e];
+      for (let i = 0; i < labels.length; i++) {
+        if (other.success[i] && !success[i]) {
+          success[i] = 1;
+          best.set(other.best.data.subarray(i * per, (i + 1) * per), i * per);
+          bestLogits.set(other.bestLogits.subarray(i * C, (i + 1) * C), i * C);
+        }
+      }
+    }
+    return { ...first, best: { data: best, shape: x.shape }, bestLogits, success, queries: first.queries * runs.length };
+  });
+  return { attack: 'apgd_dlr_t', norm: 'linf', results };
+}

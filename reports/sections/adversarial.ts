@@ -17,7 +17,10 @@ const ATTACK_NAMES: Record<string, string> = {
   fgsm: 'FGSM (L∞)',
   pgd_linf: 'PGD (L∞)',
   pgd_l2: 'PGD (L2)',
+  apgd_ce: 'APGD-CE (L∞)',
+  apgd_dlr_t: 'APGD-T (L∞, targeted DLR)',
   square: 'Square (L∞, black-box)',
+  autoattack_lite: 'autoattack-lite (L∞)',
   worst_case: 'worst case (L∞)',
 };
 const COLOURS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2'];
