@@ -5,6 +5,8 @@ import { packageRoot } from '../src/paths.js';
 import { benchPerformance, type BenchSection } from './performance.js';
 import { benchGradients } from './gradients.js';
 import { benchFairness } from './fairness.js';
+import { benchAdversarial } from './adversarial.js';
+import { benchCorruptions } from './corruptions.js';
 
 /**
  * `npm run bench`: every benchmark in turn, written to BENCHMARKS.md with the machine and date.
@@ -13,6 +15,8 @@ import { benchFairness } from './fairness.js';
 const BENCHES: Record<string, () => Promise<BenchSection>> = {
   performance: () => benchPerformance(),
   gradients: () => benchGradients(),
+  adversarial: () => benchAdversarial(),
+  corruptions: () => benchCorruptions(),
   fairness: () => benchFairness(),
 };
 

@@ -30,3 +30,10 @@ export { renderMarkdown } from '../reports/render-markdown.js';
 export { renderJunit } from '../reports/render-junit.js';
 
 export { classificationSummary, calibration } from '../metrics/performance/classification.js';
+
+export * as attacks from '../attacks/adversarial/index.js';
+export { fgsm, pgd, apgd, squareLinf, autoAttackLite } from '../attacks/adversarial/index.js';
+export { corrupt, ALL_CORRUPTIONS, BENCHMARK_CORRUPTIONS, HELD_OUT_CORRUPTIONS } from '../attacks/corruptions/index.js';
+export { groupMetrics, type GroupMetrics } from '../metrics/fairness/group-metrics.js';
+export { wilsonInterval } from '../metrics/stats/wilson.js';
+export { holmAdjust } from './gates/holm.js';
