@@ -15,6 +15,9 @@ function imageLayout(layout: Layout): ImageLayout {
  * [0, 1] (value / 255) and the given layout: [N, C, H, W] for NCHW, [N, H, W, C] for NHWC.
  * Pure; used by the loaders and by probes that corrupt raw pixels and feed them back to the model.
  */
+/** v / 255 for every byte value, as float32: a table lookup is several times faster than dividing. */
+const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
 export function rawImagesToBatch(images: readonly RawImage[], layout: Layout): Batch {
   const lay = imageLayout(layout);
   if (images.length === 0) throw new Error('rawImagesToBatch needs at least one image');
@@ -32,12 +35,12 @@ export function rawImagesToBatch(images: readonly RawImage[], layout: Layout): B
     }
     const base = n * per;
     const src = img.data;
-    if (lay === 'NHWC') {
-      for (let i = 0; i < per; i++) out[base + i] = src[i] / 255;
+    if (lay === 'NHWC' || c === 1) {
+      for (let i = 0; i < per; i++) out[base + i] = UNIT[src[i]];
     } else {
       const plane = h * w;
       for (let p = 0; p < plane; p++) {
-        for (let ch = 0; ch < c; ch++) out[base + ch * plane + p] = src[p * c + ch] / 255;
+        for (let ch = 0; ch < c; ch++) out[base + ch * plane + p] = UNIT[src[p * c + ch]];
       }
     }
   });

@@ -10,6 +10,7 @@ import { SkipLog } from './skip-log.js';
 import { imageBatches, checkBatchSize, type Candidate } from './image-pipeline.js';
 import { resolveImageTarget, type ImageTarget } from './target.js';
 import { matchesTarget, toTargetImage } from './decode.js';
+import { rawImagesToBatch } from './convert.js';
 import { fingerprintFiles } from './fingerprint.js';
 import { unknownLabelReason } from './labels.js';
 
@@ -252,6 +253,11 @@ export class IdxDataset implements Dataset {
 
   async *batches(batchSize: number, options: BatchOptions = {}): AsyncGenerator<DataBatch> {
     checkBatchSize(batchSize);
+    const { height, width, channels } = this.header;
+    if (matchesTarget({ height, width, channels }, this.target)) {
+      yield* this.directBatches(batchSize, options.images ?? this.includeImagesByDefault);
+      return;
+    }
     yield* imageBatches(this.candidates(), {
       batchSize,
       limit: this.spec.limit ?? null,
@@ -263,12 +269,59 @@ export class IdxDataset implements Dataset {
     });
   }
 
+  /**
+   * Images already at the model's size need no decoding: batches are cut straight from the file's
+   * chunks, without the per-sample promise pipeline that resizing needs (which cost more than
+   * inference on small models; see BENCHMARKS.md). Same values, order, ids and skips.
+   */
+  private async *directBatches(batchSize: number, includeImages: boolean): AsyncGenerator<DataBatch> {
+    const { count, height, width, channels } = this.header;
+    const per = height * width * channels;
+    const perChunk = Math.max(batchSize, Math.floor(idxReadSettings.chunkBytes / per));
+    const { images: ih, labels: lh } = this.header;
+    const limit = this.spec.limit ?? Infinity;
+    const labelChunks = chunks(this.files.labels, lh.gz, lh.headerBytes, count, 1, perChunk, this.files.labelsDisplay);
+    let pending: { image: RawImage; label: number; id: string; index: number }[] = [];
+    let used = 0;
+    const flush = (): DataBatch => {
+      const images = pending.map((p) => p.image);
+      const batch: DataBatch = {
+        x: rawImagesToBatch(images, this.target.layout),
+        labels: Int32Array.from(pending, (p) => p.label),
+        ids: pending.map((p) => p.id),
+        indices: pending.map((p) => p.index),
+        groups: {},
+      };
+      if (includeImages) batch.images = images.map((im) => ({ ...im, data: new Uint8Array(im.data) }));
+      pending = [];
+      return batch;
+    };
+    try {
+      for await (const { first, buf } of chunks(this.files.images, ih.gz, ih.headerBytes, count, per, perChunk, this.files.imagesDisplay)) {
+        const lab = (await labelChunks.next()).value as { buf: Buffer };
+        for (let k = 0; k < buf.length / per && used < limit; k++) {
+          const i = first + k;
+          const label = lab.buf[k];
+          if (label >= this.classNames.length) {
+            this.skips.add(`${this.files.labelsDisplay}:${i}`, unknownLabelReason(String(label), this.classNames));
+            continue;
+          }
+          pending.push({ image: { data: buf.subarray(k * per, (k + 1) * per), width, height, channels }, label, id: `row:${i}`, index: used++ });
+          if (pending.length === batchSize) yield flush();
+        }
+        if (used >= limit) break;
+      }
+      if (pending.length) yield flush();
+    } finally {
+      await labelChunks.return(undefined);
+    }
+  }
+
   private async *candidates(): AsyncGenerator<Candidate> {
     const { count, height, width, channels } = this.header;
     const per = height * width * channels;
     const perChunk = Math.max(1, Math.floor(idxReadSettings.chunkBytes / per));
     const { images: ih, labels: lh } = this.header;
-    const fast = matchesTarget({ height, width, channels }, this.target);
     const labelChunks = chunks(this.files.labels, lh.gz, lh.headerBytes, count, 1, perChunk, this.files.labelsDisplay);
     try {
       for await (const { first, buf } of chunks(this.files.images, ih.gz, ih.headerBytes, count, per, perChunk, this.files.imagesDisplay)) {
@@ -287,7 +340,8 @@ export class IdxDataset implements Dataset {
             id: `row:${i}`,
             label,
             groups: {},
-            load: fast ? async () => ({ ...raw, data: new Uint8Array(raw.data) }) : () => toTargetImage(raw, this.target),
+            // Only images that need resizing or a colour change come here (see directBatches).
+            load: () => toTargetImage(raw, this.target),
           };
         }
       }

@@ -123,7 +123,7 @@ export async function runAudit(loaded: LoadedConfig, opts: AuditOptions = {}): P
           artifacts: {},
         };
       }
-      res.timingMs = Math.round(performance.now() - ts);
+      res.timingMs = Math.round((performance.now() - ts) * 10) / 10;
       timings[probe.name] = res.timingMs;
       probes[probe.name] = res;
     }
@@ -153,7 +153,7 @@ export async function runAudit(loaded: LoadedConfig, opts: AuditOptions = {}): P
       skipped: dataset.skipped(),
     },
     environment: { platform: process.platform, arch: process.arch, cpus: cpus().length, backend: model?.meta.backend ?? null },
-    timings: { totalMs: Math.round(performance.now() - started), modelLoadMs: Math.round(modelLoadMs), probes: timings },
+    timings: { totalMs: Math.round((performance.now() - started) * 10) / 10, modelLoadMs: Math.round(modelLoadMs * 10) / 10, probes: timings },
     probes,
     gates: gateResults,
     verdict: verdictOf(gateResults),
