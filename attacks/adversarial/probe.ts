@@ -30,6 +30,8 @@ export interface AttackSpec {
 
 export interface AdversarialOptions {
   attacks: AttackSpec[];
+  preset?: 'autoattack-lite';
+  eps?: (number | string)[];
   max_samples: number;
   examples: number;
   seed?: number;
@@ -95,6 +97,11 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
     default: {},
     properties: {
       attacks: { type: 'array', items: attackSchema, minItems: 1, default: DEFAULT_ATTACKS, description: 'Attacks to run, each with an ε sweep.' },
+      preset: {
+        enum: ['autoattack-lite'],
+        description: 'Instead of `attacks`: autoattack-lite = APGD-CE + APGD-T + Square in sequence on the points still correct, at each `eps` (default 8/255).',
+      },
+      eps: { type: 'array', items: numberOrFractionSchema, minItems: 1, description: 'The ε sweep of a preset.' },
       max_samples: { type: 'integer', minimum: 1, default: 500, description: 'Attack at most this many samples (the first in dataset order).' },
       examples: { type: 'integer', minimum: 0, maximum: 16, default: 4, description: 'Adversarial examples shown in the report.' },
       seed: { type: 'integer', minimum: 0, description: "Seed for random starts, targets and Square (default: the audit seed)." },
@@ -118,7 +125,8 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
     const box = tabular ? tabularBox(o, model) : UNIT_BOX;
     if (tabular) notes.push('Tabular model: ε is in raw feature units; perturbations are projected onto feature_bounds and immutable features are left unchanged.');
 
-    const attacks = o.attacks.map((a) => ({
+    const specs: AttackSpec[] = o.preset === 'autoattack-lite' ? [{ type: 'autoattack_lite', eps: o.eps ?? ['8/255'] }] : o.attacks;
+    const attacks = specs.map((a) => ({
       ...a,
       epsValues: a.eps.map((e) => {
         const v = parseNumberOrFraction(e);
