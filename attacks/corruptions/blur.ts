@@ -3,21 +3,9 @@ import { gaussianFilter } from './kernels/gaussian.js';
 import { motionBlur as motionBlurKernel } from './kernels/motion.js';
 import { clippedZoom } from './kernels/zoom.js';
 import { npArange } from './params.js';
-import type { CorruptionFn, Rgb8 } from './types.js';
+import type { CorruptionFn } from './types.js';
+import { clipScale, toUnitFloat64 } from './unit-range.js';
 
-function toUnitFloat64(img: Rgb8): Float64Array {
-  const out = new Float64Array(img.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = img.data[i] / 255;
-  return out;
-}
-
-function clipScale(x: Float64Array): Float64Array {
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    x[i] = (v < 0 ? 0 : v > 1 ? 1 : v) * 255;
-  }
-  return x;
-}
 
 /** imagecorruptions gaussian_blur: skimage gaussian (mode 'nearest', truncate 4) per channel. */
 export const gaussianBlur: CorruptionFn = (img, s, { params }) => {

@@ -1,19 +1,7 @@
 import { hsvToRgb, rgbToHsv } from './kernels/hsv.js';
-import type { CorruptionFn, Rgb8 } from './types.js';
+import type { CorruptionFn } from './types.js';
+import { clipScale, toUnitFloat64 } from './unit-range.js';
 
-function toUnitFloat64(img: Rgb8): Float64Array {
-  const out = new Float64Array(img.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = img.data[i] / 255;
-  return out;
-}
-
-function clipScale(x: Float64Array): Float64Array {
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    x[i] = (v < 0 ? 0 : v > 1 ? 1 : v) * 255;
-  }
-  return x;
-}
 
 /** imagecorruptions brightness: HSV value + c (skimage rgb2hsv/hsv2rgb), clipped. */
 export const brightness: CorruptionFn = (img, s, { params }) => {
