@@ -78,7 +78,7 @@ const attackSchema = {
     step_size: { ...numberOrFractionSchema, description: 'PGD step; default 2.5·ε/steps.' },
     random_start: { type: 'boolean', default: false, description: 'Start PGD at a random point of the ε-ball (off by default, as the reference implementations).' },
     restarts: { type: 'integer', minimum: 1, default: 1, description: 'PGD restarts (each after the first starts at random); the per-sample worst case is kept.' },
-    queries: { type: 'integer', minimum: 1, default: 1000, description: 'Square attack query budget per sample (the paper uses 5000).' },
+    queries: { type: 'integer', minimum: 1, default: 5000, description: 'Square attack query budget per sample (5000 as the reference; autoattack_lite uses it for its Square stage).' },
     targeted: { enum: ['none', 'random', 'least_likely'], default: 'none', description: 'PGD toward a random or the least-likely class instead of away from the label.' },
   },
 };
@@ -175,11 +175,11 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
         let run: AttackRun;
         const stepSize = a.step_size !== undefined ? (parseNumberOrFraction(a.step_size) ?? undefined) : undefined;
         if (a.type === 'fgsm') run = await fgsm(model, x, labels, { eps, box });
-        else if (a.type === 'square') run = await squareLinf(model, x, labels, { eps, queries: a.queries ?? 1000, seed: seed + total });
+        else if (a.type === 'square') run = await squareLinf(model, x, labels, { eps, queries: a.queries ?? 5000, seed: seed + total });
         else if (a.type === 'apgd_ce') run = await apgd(model, x, labels, { eps, steps: a.steps ?? 100, loss: 'ce', seed: seed + total, box });
         else if (a.type === 'apgd_dlr_t') run = await apgdTargeted(model, x, labels, eps, a.steps ?? 100, a.target_classes ?? 3, seed + total, box);
         else if (a.type === 'autoattack_lite')
-          run = await autoAttackLite(model, x, labels, { eps, steps: a.steps ?? 100, targetClasses: a.target_classes ?? 3, squareQueries: a.queries ?? 1000, seed: seed + total, box, noSquare: tabular });
+          run = await autoAttackLite(model, x, labels, { eps, steps: a.steps ?? 100, targetClasses: a.target_classes ?? 3, squareQueries: a.queries ?? 5000, seed: seed + total, box, noSquare: tabular });
         else
           run = await pgd(model, x, labels, {
             eps,
