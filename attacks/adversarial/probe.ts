@@ -135,7 +135,8 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
       }),
     }));
     const whiteBoxOk = model.gradientMode !== 'none';
-    const runnable = attacks.filter((a) => a.type === 'square' || whiteBoxOk);
+    // Without gradients only the black-box Square attack can run; autoattack-lite falls back to its Square stage.
+    const runnable = whiteBoxOk ? attacks : attacks.flatMap((a) => (a.type === 'square' ? [a] : a.type === 'autoattack_lite' ? [{ ...a, type: 'square' as const }] : []));
     if (attacks.some((a) => a.type === 'autoattack_lite')) notes.push('autoattack-lite is APGD-CE, APGD-T and Square in sequence with reduced budgets; it is not AutoAttack and its numbers are not comparable to RobustBench entries.');
     if (!whiteBoxOk) notes.push('This model has no gradients: only the black-box Square attack ran; white-box attacks were skipped.');
     if (model.gradientMode === 'estimated') notes.push('Gradients are estimated (NES finite differences), not exact: white-box attacks may understate the model\'s weakness; the Square attack is the better guide.');
@@ -144,12 +145,16 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
     const cells = new Map<string, Cell>();
     const worst = new Map<string, { n: number; robust: number }>();
     const perSampleMinEps: number[] = [];
+    /** Per attack: the worst-case prediction at its largest ε, per sample. */
+    const perSamplePred = new Map<string, number[]>();
     const ids: string[] = [];
+    const labelsSeen: number[] = [];
     let cleanCorrectTotal = 0;
     let total = 0;
     let zeroGrad = 0;
     let nanGrad = 0;
     let gradSamples = 0;
+    let gradChecked = -1;
     let unbounded: { n: number; robust: number } | null = null;
     const gallery: Record<string, unknown>[] = [];
     const galleryPending: { clean: Batch; adv: Batch; i: number; eps: number; attack: string; label: number; cleanLogits: Float32Array; advLogits: Float32Array }[] = [];
@@ -192,7 +197,9 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
             seed: seed + total,
             box,
           });
-        if (run.zeroGradientFraction !== undefined && a.type === 'fgsm') {
+        // Gradient health at the clean point: from the first gradient attack run on each batch (list FGSM or PGD without random start first).
+        if (run.zeroGradientFraction !== undefined && gradChecked !== total) {
+          gradChecked = total;
           zeroGrad += run.zeroGradientFraction * take;
           nanGrad += (run.nanGradientFraction ?? 0) * take;
           gradSamples += take;
@@ -225,6 +232,11 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
             for (let i = 0; i < take; i++) acc[i] |= r.success[i];
             brokenByEps.set(wk, acc);
           }
+          if (k === run.results.length - 1) {
+            const preds = perSamplePred.get(a.type) ?? [];
+            preds.push(...predictions(r.bestLogits, C));
+            perSamplePred.set(a.type, preds);
+          }
           if (galleryPending.length < o.examples && !tabular && k === run.results.length - 1) {
             for (let i = 0; i < take && galleryPending.length < o.examples; i++) {
               if (cleanOk[i] && r.success[i] && !galleryPending.some((g) => g.i === total + i)) {
@@ -252,6 +264,7 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
       }
       for (let i = 0; i < take; i++) {
         ids.push(b.ids[i]);
+        labelsSeen.push(labels[i]);
         perSampleMinEps.push(brokenAt[i]);
       }
       total += take;
@@ -320,7 +333,16 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
       notes,
       gradientMode: model.gradientMode,
       artifacts: { gallery, class_names: model.meta.classNames },
-      perSample: ctx.perSample ? { ids, fields: { min_breaking_eps: perSampleMinEps.map((v) => (Number.isFinite(v) ? v : null)) } } : undefined,
+      perSample: ctx.perSample
+        ? {
+            ids,
+            fields: {
+              label: labelsSeen,
+              min_breaking_eps: perSampleMinEps.map((v) => (Number.isFinite(v) ? v : null)),
+              ...Object.fromEntries([...perSamplePred].map(([type, p]) => [`${type}_adv_pred`, p])),
+            },
+          }
+        : undefined,
     };
   },
 };
