@@ -135,10 +135,10 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
       }),
     }));
     const whiteBoxOk = model.gradientMode !== 'none';
-    // Without gradients only the black-box Square attack can run; autoattack-lite falls back to its Square stage.
-    const runnable = whiteBoxOk ? attacks : attacks.flatMap((a) => (a.type === 'square' ? [a] : a.type === 'autoattack_lite' ? [{ ...a, type: 'square' as const }] : []));
+    // Without gradients only the black-box Square attack can run; autoattack-lite keeps its Square stage.
+    const runnable = attacks.filter((a) => a.type === 'square' || a.type === 'autoattack_lite' || whiteBoxOk);
     if (attacks.some((a) => a.type === 'autoattack_lite')) notes.push('autoattack-lite is APGD-CE, APGD-T and Square in sequence with reduced budgets; it is not AutoAttack and its numbers are not comparable to RobustBench entries.');
-    if (!whiteBoxOk) notes.push('This model has no gradients: only the black-box Square attack ran; white-box attacks were skipped.');
+    if (!whiteBoxOk) notes.push('This model has no gradients: only the black-box Square attack ran (autoattack-lite ran its Square stage only); white-box attacks were skipped.');
     if (model.gradientMode === 'estimated') notes.push('Gradients are estimated (NES finite differences), not exact: white-box attacks may understate the model\'s weakness; the Square attack is the better guide.');
     if (tabular && runnable.some((a) => a.type === 'square')) notes.push('Square attack skipped: it perturbs image squares.');
 
@@ -183,6 +183,7 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
         else if (a.type === 'square') run = await squareLinf(model, x, labels, { eps, queries: a.queries ?? 5000, seed: seed + total });
         else if (a.type === 'apgd_ce') run = await apgd(model, x, labels, { eps, steps: a.steps ?? 100, loss: 'ce', seed: seed + total, box });
         else if (a.type === 'apgd_dlr_t') run = await apgdTargeted(model, x, labels, eps, a.steps ?? 100, a.target_classes ?? 3, seed + total, box);
+        else if (a.type === 'autoattack_lite' && !whiteBoxOk) run = await squareLinf(model, x, labels, { eps, queries: a.queries ?? 5000, seed: seed + total });
         else if (a.type === 'autoattack_lite')
           run = await autoAttackLite(model, x, labels, { eps, steps: a.steps ?? 100, targetClasses: a.target_classes ?? 3, squareQueries: a.queries ?? 5000, seed: seed + total, box, noSquare: tabular });
         else
