@@ -16,6 +16,9 @@ export interface MaskingInput {
   probabilityOutputs: boolean;
 }
 
+/** Iterative L∞ gradient attacks: with many steps they should do at least as well as one FGSM step at the same ε. */
+const ITERATIVE_LINF = ['pgd_linf', 'apgd_ce', 'apgd_dlr_t', 'autoattack_lite'];
+
 /** Tolerances: a flag needs more than sampling noise on a few hundred samples. */
 export const MASKING_TOLERANCES = { monotone: 0.01, unbounded: 0.05, iterativeVsFgsm: 0.01, blackboxMargin: 0.05, zeroGradient: 0.1 } as const;
 
@@ -42,9 +45,9 @@ export function maskingChecks(m: MaskingInput): { flags: Record<string, boolean 
   let iterativeWeaker: string | null = null;
   let blackbox: string | null = null;
   for (const s of m.summaries) {
-    if (s.attack === 'pgd_linf') {
+    if (ITERATIVE_LINF.includes(s.attack)) {
       const f = at('fgsm', s.key);
-      if (f && s.robustAccuracy > f.robustAccuracy + T.iterativeVsFgsm) iterativeWeaker ??= `ε=${s.key}: PGD leaves ${pct(s.robustAccuracy)} accurate, FGSM only ${pct(f.robustAccuracy)}`;
+      if (f && s.robustAccuracy > f.robustAccuracy + T.iterativeVsFgsm) iterativeWeaker ??= `ε=${s.key}: ${s.attack} leaves ${pct(s.robustAccuracy)} accurate, FGSM only ${pct(f.robustAccuracy)}`;
     }
     if (s.attack === 'square') {
       const white = ['fgsm', 'pgd_linf', 'apgd_ce', 'apgd_dlr_t'].map((a) => at(a, s.key)).filter((x): x is AttackSummary => !!x);
@@ -78,7 +81,7 @@ export function maskingChecks(m: MaskingInput): { flags: Record<string, boolean 
   if (unbounded)
     add('unbounded_pgd_not_zero', 'An unlimited attack does not break the model', `PGD with a budget that can reach any input still leaves ${pct(m.unboundedAccuracy!)} of samples correctly classified.`, 'With an unlimited budget accuracy must reach ~0. Its gradients do not lead anywhere useful: suspect masking (saturated softmax, non-differentiable preprocessing, randomness) and evaluate with gradient-free attacks.');
   if (iterativeWeaker)
-    add('iterative_weaker_than_fgsm', 'PGD is weaker than one FGSM step', `An iterative attack should do at least as well as its first step; ${iterativeWeaker}.`, 'Suspect noisy or shattered gradients; increase PGD steps and restarts, check the step size.');
+    add('iterative_weaker_than_fgsm', 'An iterative attack is weaker than one FGSM step', `An iterative attack should do at least as well as its first step; ${iterativeWeaker}.`, 'Suspect noisy or shattered gradients; increase PGD steps and restarts, check the step size.');
   if (blackbox)
     add('blackbox_beats_whitebox', 'A black-box attack beats the gradient attacks', `The Square attack sees only outputs, yet ${blackbox}.`, 'The gradients are unreliable for this model: report the worst case over all attacks (as faultline does) and prefer gradient-free evaluations.');
   if (zero)

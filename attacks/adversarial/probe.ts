@@ -54,6 +54,8 @@ interface Cell {
   eps: number;
   n: number;
   robust: number;
+  /** Correct under the final iterate alone (the reference convention; `robust` is the per-sample worst case). */
+  robustFinal: number;
   cleanCorrect: number;
   brokenCleanCorrect: number;
   sumLinf: number;
@@ -208,13 +210,15 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
         run.results.forEach((r, k) => {
           const key = a.epsValues[k].key;
           const cellKey = `${a.type}|${key}`;
-          const cell = cells.get(cellKey) ?? { eps: r.eps, n: 0, robust: 0, cleanCorrect: 0, brokenCleanCorrect: 0, sumLinf: 0, sumL2: 0, maxLinf: 0, maxL2: 0 };
+          const cell = cells.get(cellKey) ?? { eps: r.eps, n: 0, robust: 0, robustFinal: 0, cleanCorrect: 0, brokenCleanCorrect: 0, sumLinf: 0, sumL2: 0, maxLinf: 0, maxL2: 0 };
           const delta = new Float32Array(r.best.data.length);
           for (let j = 0; j < delta.length; j++) delta[j] = r.best.data[j] - x.data[j];
           const linf = rowMaxAbs(delta, take);
           const l2 = rowNorms(delta, take);
+          const finalPred = predictions(r.finalLogits, C);
           for (let i = 0; i < take; i++) {
             cell.n++;
+            if (finalPred[i] === labels[i]) cell.robustFinal++;
             if (!r.success[i]) cell.robust++;
             if (cleanOk[i]) {
               cell.cleanCorrect++;
@@ -306,6 +310,7 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
       const m = {
         eps: c.eps,
         robust_accuracy: c.robust / c.n,
+        final_iterate_accuracy: c.robustFinal / c.n,
         success_rate: c.cleanCorrect ? c.brokenCleanCorrect / c.cleanCorrect : null,
         n: c.n,
         mean_linf: c.sumLinf / c.n,

@@ -5,6 +5,7 @@ import type { SectionBuilder } from './types.js';
 interface Cell {
   eps: number;
   robust_accuracy: number;
+  final_iterate_accuracy?: number;
   success_rate: number | null;
   n: number;
   mean_linf: number;
@@ -28,7 +29,7 @@ const COLOURS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2
 const FLAG_TEXT: Record<string, string> = {
   accuracy_increases_with_eps: 'robust accuracy rises with ε',
   unbounded_pgd_not_zero: 'unbounded PGD leaves samples correct',
-  iterative_weaker_than_fgsm: 'PGD weaker than FGSM',
+  iterative_weaker_than_fgsm: 'an iterative attack weaker than FGSM',
   blackbox_beats_whitebox: 'black-box beats white-box',
   zero_gradient_fraction: 'share of all-zero gradients',
   nan_gradient_fraction: 'share of NaN gradients',
@@ -84,6 +85,7 @@ export const adversarialSection: SectionBuilder = (probe) => {
       .map(([key, c]) => ({
         key,
         robust: pct(c.robust_accuracy),
+        final: c.final_iterate_accuracy === undefined ? '—' : pct(c.final_iterate_accuracy),
         success: pct(c.success_rate),
         linf: `${num(c.mean_linf, 4)} / ${num(c.max_linf, 4)}`,
         l2: `${num(c.mean_l2, 3)} / ${num(c.max_l2, 3)}`,

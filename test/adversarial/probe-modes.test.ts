@@ -136,5 +136,8 @@ describe('adversarial probe by gradient mode', () => {
     const pgdBroken = pred.filter((p, i) => p !== labels[i]).length;
     expect(1 - pgdBroken / N).toBeCloseTo(m.pgd_linf['0.05'].robust_accuracy, 12);
     expect(m.clean_accuracy).toBe(1);
+    // the per-sample worst case is never less damaging than the final iterate alone (reference convention)
+    for (const attack of ['fgsm', 'pgd_linf', 'square', 'autoattack_lite'])
+      for (const cell of Object.values(m[attack]) as any[]) expect(cell.robust_accuracy).toBeLessThanOrEqual(cell.final_iterate_accuracy);
   });
 });
