@@ -86,8 +86,10 @@ export async function squareLinf(model: Model, x: Batch, labels: Int32Array, opt
       const active: number[] = [];
       for (let i = 0; i < n; i++) if (margin[i] > 0) active.push(i);
       if (active.length === 0) break;
-      const p = squareP(pInit, it, budget);
+      // Query `it` is the reference's iteration it − 1 (its loop counts from 0 after the initial stripes).
+      const p = squareP(pInit, it - 1, budget);
       const s = Math.min(Math.max(Math.round(Math.sqrt((p * per) / ch)), 1), h - 1);
+      // Every placement of the square is possible (the reference's torch.rand-based random_int never picks the last row/column).
       const vh = rng.int(h - s + 1);
       const vw = rng.int(w - s + 1);
       const signs = Array.from({ length: ch }, () => (rng.next() < 0.5 ? -2 * e : 2 * e));
