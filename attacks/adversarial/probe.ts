@@ -177,7 +177,8 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
       const brokenByEps = new Map<string, Uint8Array>();
 
       for (const a of runnable) {
-        if (a.type === 'square' && tabular) continue;
+        // Square perturbs image squares: nothing to run on tabular inputs (nor autoattack-lite without gradients).
+        if (tabular && (a.type === 'square' || (a.type === 'autoattack_lite' && !whiteBoxOk))) continue;
         const eps = a.epsValues.map((e) => e.value);
         let run: AttackRun;
         const stepSize = a.step_size !== undefined ? (parseNumberOrFraction(a.step_size) ?? undefined) : undefined;

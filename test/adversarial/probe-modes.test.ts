@@ -141,3 +141,84 @@ describe('adversarial probe by gradient mode', () => {
       for (const cell of Object.values(m[attack]) as any[]) expect(cell.robust_accuracy).toBeLessThanOrEqual(cell.final_iterate_accuracy);
   });
 });
+
+describe('adversarial probe on a tabular model', () => {
+  const F = 7;
+  const tab = LinearModel.random(9, 3, [F]);
+  const r = new Rng(10);
+  const T = Float32Array.from({ length: N * F }, () => r.uniform(-1, 1));
+  const frozen = [0, 3];
+  const bounds: [number, number][] = Array.from({ length: F }, () => [-3, 3]);
+
+  async function tabContext(model: Model): Promise<{ ctx: ProbeContext; labels: Int32Array }> {
+    const labels = predictions(await tab.predict({ data: T, shape: [N, F] }), 3);
+    const dataset: Dataset = {
+      kind: 'tabular',
+      description: 'in-memory',
+      classNames: tab.meta.classNames,
+      groupColumns: [],
+      size: N,
+      async *batches(bs: number): AsyncIterable<DataBatch> {
+        for (let s = 0; s < N; s += bs) {
+          const e = Math.min(N, s + bs);
+          const idx = [...Array(e - s).keys()].map((k) => s + k);
+          yield { x: { data: T.slice(s * F, e * F), shape: [e - s, F] }, labels: labels.slice(s, e), ids: idx.map(String), indices: idx, groups: {} };
+        }
+      },
+      skipped: () => [],
+      fingerprint: async () => 'mem',
+    };
+    return { ctx: { model, dataset, seed: 1, batchSize: 64, progress: silentProgress, resolvePath: (p) => p, clean: () => Promise.reject(new Error('unused')), perSample: true }, labels };
+  }
+
+  it('never breaks a sample below the exact budget over its mutable features (immutable features stay fixed), and skips Square', async () => {
+    const { ctx, labels } = await tabContext(tab);
+    const out = await adversarialProbe.run(ctx, {
+      attacks: [
+        { type: 'fgsm', eps: [0.1, 0.3] },
+        { type: 'pgd_linf', eps: [0.1, 0.3], steps: 10 },
+        { type: 'square', eps: [0.3], queries: 20 },
+      ],
+      max_samples: N,
+      examples: 0,
+      masking_checks: true,
+      feature_bounds: bounds,
+      immutable_features: frozen,
+    });
+    const m = out.metrics as Record<string, any>;
+    expect(m.square).toBeUndefined();
+    expect(out.notes!.join(' ')).toMatch(/Tabular model/);
+    // Minimal L∞ budget with only the mutable features free: (z_y − z_j) / Σ_{d mutable} |w_y,d − w_j,d|.
+    const minEps = out.perSample!.fields.min_breaking_eps as (number | null)[];
+    let broken = 0;
+    for (let i = 0; i < N; i++) {
+      let star = Infinity;
+      for (let j = 0; j < 3; j++) {
+        if (j === labels[i]) continue;
+        let mg = tab.b[labels[i]] - tab.b[j];
+        let l1 = 0;
+        for (let d = 0; d < F; d++) {
+          const w = tab.W[labels[i] * F + d] - tab.W[j * F + d];
+          mg += w * T[i * F + d];
+          if (!frozen.includes(d)) l1 += Math.abs(w);
+        }
+        star = Math.min(star, mg / l1);
+      }
+      if (minEps[i] !== null) {
+        broken++;
+        expect(minEps[i]!, `sample ${i}`).toBeGreaterThanOrEqual(star * (1 - 1e-5));
+      }
+    }
+    expect(broken).toBeGreaterThan(0);
+  });
+
+  it("gradientMode 'none' on a tabular model runs nothing rather than failing, and says why", async () => {
+    const none: Model = { meta: tab.meta, gradientMode: 'none', predict: (x) => tab.predict(x), gradient: () => Promise.reject(new Error('no gradients')), dispose: async () => {} };
+    const { ctx } = await tabContext(none);
+    const out = await adversarialProbe.run(ctx, { attacks: [{ type: 'pgd_linf', eps: [0.1] }, { type: 'autoattack_lite', eps: [0.1] }], max_samples: N, examples: 0, masking_checks: true });
+    const m = out.metrics as Record<string, any>;
+    expect(m.pgd_linf).toBeUndefined();
+    expect(m.autoattack_lite).toBeUndefined();
+    expect(out.notes!.join(' ')).toMatch(/no gradients/);
+  });
+});
