@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apgd } from '../../attacks/adversarial/apgd.js';
+import { apgd, topWrongClasses } from '../../attacks/adversarial/apgd.js';
+import { autoAttackLite } from '../../attacks/adversarial/autoattack-lite.js';
 import { fgsm } from '../../attacks/adversarial/fgsm.js';
 import { predictions } from '../../attacks/adversarial/margin.js';
 import { pgd } from '../../attacks/adversarial/pgd.js';
@@ -149,6 +150,8 @@ describe('attacks on a ten-class linear model never beat the exact minimal budge
       await pgd(model, x, labels, { eps, steps: 20, box: FREE, restarts: 2, seed: 1 }),
       await apgd(model, x, labels, { eps, steps: 20, box: FREE, loss: 'dlr', seed: 2 }),
       await squareLinf(model, x, labels, { eps, queries: 200, seed: 4 }),
+      await apgd(model, x, labels, { eps, steps: 20, box: FREE, loss: 'dlr_targeted', targets: topWrongClasses(await model.predict(x), labels, 10, 1)[0], seed: 5 }),
+      await autoAttackLite(model, x, labels, { eps, steps: 10, squareQueries: 50, seed: 6, box: FREE }),
     ];
     for (const run of runs) {
       const r = run.results[0];
