@@ -16,8 +16,11 @@ export interface FairnessOptions {
   seed?: number;
 }
 
-/** The disparities whose bootstrap draws are kept in artifacts (for Holm-corrected gates). */
-const KEEP_DRAWS = ['demographic_parity_difference', 'demographic_parity_ratio', 'equalized_odds_difference', 'equalized_odds_ratio', 'equal_opportunity_difference'] as const;
+/**
+ * Every disparity keeps its sorted bootstrap draws in artifacts.bootstrap["<disparity>.<attribute>"]
+ * (rounded to 6 decimals) so any gate on a disparity can be Holm-corrected (src/gates/holm.ts).
+ */
+const KEEP_DRAWS = DISPARITY_NAMES;
 
 interface Outcomes {
   ids: string[];
