@@ -45,7 +45,7 @@ export async function benchFairness(): Promise<BenchSection> {
       `| group metrics + disparities, 1,000,000 rows × 2 attributes and their intersection (12 groups) | ${groupMs.toFixed(0)} ms | < 1000 ms ${groupMs < 1000 ? '(met)' : '(NOT met)'} |`,
       `| 1000 stratified bootstrap draws of all disparities, 100,000 rows, 4 groups | ${bootMs.toFixed(0)} ms | < 10000 ms ${bootMs < 10000 ? '(met)' : '(NOT met)'} |`,
       '',
-      'Group labels are encoded to integer codes once; every metric comes from per-group confusion counts, and the bootstrap redraws those counts row by row within each group against 32-bit thresholds (exactly a within-group resample, without touching the rows).',
+      'Group labels are encoded to integer codes once; every metric comes from per-group confusion counts, and the bootstrap redraws those counts row by row within each group against 32-bit thresholds (exactly a within-group resample, without touching the rows: the metrics depend on a resample only through its confusion counts, which are multinomial(n_g; TP, FP, TN, FN proportions) — the stratified bootstrap of Davison & Hinkley 1997, §3.8).',
     ].join('\n'),
   };
 }
