@@ -1,39 +1,21 @@
 import type { GateResult } from '../results/types.js';
+import { holm } from '../../metrics/stats/holm.js';
+import { pValueFromDraws, type GateOp as OrderOp } from '../../metrics/stats/bootstrap-p.js';
 import { formatMetricPath } from './metric-path.js';
 import { compare } from './evaluate.js';
 import type { GateSpec } from './parse.js';
 import type { ProbeResult } from '../results/types.js';
 
-/**
- * Holm's step-down adjustment (Holm 1979): sort p ascending, adj_(i) = max_{j ≤ i} min(1, (m − j + 1)·p_(j)).
- * Returns adjusted p-values in the input order. Controls the family-wise error rate at α when a
- * hypothesis is rejected iff its adjusted p ≤ α.
- */
-export function holmAdjust(p: readonly number[]): number[] {
-  const m = p.length;
-  const order = p.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-  const adj = new Array<number>(m);
-  let running = 0;
-  order.forEach(([v, i], rank) => {
-    running = Math.max(running, Math.min(1, (m - rank) * v));
-    adj[i] = running;
-  });
-  return adj;
-}
+/** Holm's step-down adjustment (Holm 1979); see metrics/stats/holm.ts. */
+export const holmAdjust = holm;
 
 /**
- * One-sided bootstrap p-value with the usual +1 correction (Davison & Hinkley 1997, eq. 4.11):
- * p = (1 + #{draws on the H0 side}) / (1 + B).
+ * One-sided bootstrap p-value with the +1 correction (metrics/stats/bootstrap-p.ts).
  * For judge 'interval' H0 is "the gate holds" (a small p is evidence of a violation → FAIL);
  * for judge 'strict' H0 is "the gate is violated" (a small p is evidence it holds → PASS).
  */
-export function bootstrapPValue(draws: readonly number[], op: GateSpec['op'], threshold: number, h0: 'holds' | 'violated'): number {
-  let onH0 = 0;
-  for (const d of draws) {
-    const holds = compare(d, op, threshold);
-    if ((h0 === 'holds') === holds) onH0++;
-  }
-  return (1 + onH0) / (1 + draws.length);
+export function bootstrapPValue(draws: readonly number[], op: OrderOp, threshold: number, h0: 'holds' | 'violated'): number {
+  return pValueFromDraws(Float64Array.from(draws).sort(), threshold, op, h0);
 }
 
 /** Bootstrap draws a probe published for a metric (artifacts.bootstrap, keyed by the path inside the probe). */
@@ -58,6 +40,7 @@ export function applyHolm(specs: readonly GateSpec[], results: GateResult[], pro
   results.forEach((r, k) => {
     const g = specs[k];
     if (r.severity !== 'block' || g.judge === 'point' || typeof g.threshold !== 'number') return;
+    if (g.op === '==' || g.op === '!=') return; // a one-sided test needs an ordering
     if (r.status === 'INSUFFICIENT' && r.message.startsWith('not enough evidence')) return;
     if (r.status === 'ERROR' || typeof r.value !== 'number') return;
     const draws = drawsFor(probes[g.path[0]], g.path);
