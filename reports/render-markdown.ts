@@ -3,9 +3,22 @@ import { buildReportView } from './view-model.js';
 
 const ICON: Record<string, string> = { PASS: '✅', WARN: '⚠️', FAIL: '❌', ERROR: '💥', INSUFFICIENT: '❔' };
 
-/** Escape text for a Markdown table cell. */
+/** Section lines keep their Markdown (bold, code) but never carry HTML. */
+function noHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Escape text for Markdown: GitHub renders inline HTML in job summaries, so a group name such as
+ * `<img src=…>` must not become markup (or a request); pipes would break table cells.
+ */
 function cell(s: unknown): string {
-  return String(s).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return String(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ');
 }
 
 /** A short Markdown summary for a CI job summary (e.g. $GITHUB_STEP_SUMMARY). */
@@ -20,7 +33,7 @@ export function renderMarkdown(r: AuditResults): string {
   }
   for (const s of v.sections) {
     if (s.error) out.push(`- **${cell(s.title)}**: failed — ${cell(s.error)}`);
-    else for (const line of s.markdown ?? []) out.push(`- ${line}`);
+    else for (const line of s.markdown ?? []) out.push(`- ${noHtml(line)}`);
   }
   if (r.findings.length) {
     out.push('', '**Findings**', '');

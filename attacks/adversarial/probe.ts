@@ -137,6 +137,13 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
       }),
     }));
     const whiteBoxOk = model.gradientMode !== 'none';
+    // Without exact gradients the black-box attack is the trustworthy one: add it when the config has none.
+    if (model.gradientMode !== 'exact' && !tabular && !attacks.some((a) => a.type === 'square' || a.type === 'autoattack_lite')) {
+      const linf = attacks.filter((a) => a.type !== 'pgd_l2').flatMap((a) => a.epsValues);
+      const largest = linf.sort((p, q) => q.value - p.value)[0] ?? { key: '8/255', value: 8 / 255 };
+      attacks.push({ type: 'square', eps: [largest.key], queries: 1000, epsValues: [largest] });
+      notes.push(`Square (1000 queries, ε=${largest.key}) was added because this model's gradients are ${model.gradientMode}.`);
+    }
     // Without gradients only the black-box Square attack can run; autoattack-lite keeps its Square stage.
     const runnable = attacks.filter((a) => a.type === 'square' || a.type === 'autoattack_lite' || whiteBoxOk);
     if (attacks.some((a) => a.type === 'autoattack_lite')) notes.push('autoattack-lite is APGD-CE, APGD-T and Square in sequence with reduced budgets; it is not AutoAttack and its numbers are not comparable to RobustBench entries.');
@@ -175,6 +182,7 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
       const brokenAt = new Float64Array(take).fill(Infinity);
       for (let i = 0; i < take; i++) if (!cleanOk[i]) brokenAt[i] = 0;
       const brokenByEps = new Map<string, Uint8Array>();
+      const batchCells = new Map<string, { eps: number; broken: Uint8Array; finalCorrect: Uint8Array; linf: Float64Array; l2: Float64Array }>();
 
       for (const a of runnable) {
         // Square perturbs image squares: nothing to run on tabular inputs (nor autoattack-lite without gradients).
@@ -208,50 +216,69 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
           nanGrad += (run.nanGradientFraction ?? 0) * take;
           gradSamples += take;
         }
+        // Targeted runs are their own metric (e.g. pgd_linf_targeted): a worst case over different
+        // goals would be meaningless, and the masking checks compare untargeted attacks only.
+        const name = a.targeted && a.targeted !== 'none' ? `${a.type}_targeted` : a.type;
         run.results.forEach((r, k) => {
           const key = a.epsValues[k].key;
-          const cellKey = `${a.type}|${key}`;
-          const cell = cells.get(cellKey) ?? { eps: r.eps, n: 0, robust: 0, robustFinal: 0, cleanCorrect: 0, brokenCleanCorrect: 0, sumLinf: 0, sumL2: 0, maxLinf: 0, maxL2: 0 };
+          const cellKey = `${name}|${key}`;
           const delta = new Float32Array(r.best.data.length);
           for (let j = 0; j < delta.length; j++) delta[j] = r.best.data[j] - x.data[j];
           const linf = rowMaxAbs(delta, take);
           const l2 = rowNorms(delta, take);
           const finalPred = predictions(r.finalLogits, C);
+          // Several entries of one attack at one ε in the config: per sample, the worst case over them.
+          const bc = batchCells.get(cellKey) ?? { eps: r.eps, broken: new Uint8Array(take), finalCorrect: new Uint8Array(take).fill(1), linf: new Float64Array(take), l2: new Float64Array(take) };
           for (let i = 0; i < take; i++) {
-            cell.n++;
-            if (finalPred[i] === labels[i]) cell.robustFinal++;
-            if (!r.success[i]) cell.robust++;
-            if (cleanOk[i]) {
-              cell.cleanCorrect++;
-              if (r.success[i]) cell.brokenCleanCorrect++;
+            if (finalPred[i] !== labels[i]) bc.finalCorrect[i] = 0;
+            if (r.success[i] && !bc.broken[i]) {
+              bc.broken[i] = 1;
+              bc.linf[i] = linf[i];
+              bc.l2[i] = l2[i];
+            } else if (!bc.broken[i]) {
+              bc.linf[i] = Math.max(bc.linf[i], linf[i]);
+              bc.l2[i] = Math.max(bc.l2[i], l2[i]);
             }
-            cell.sumLinf += linf[i];
-            cell.sumL2 += l2[i];
-            cell.maxLinf = Math.max(cell.maxLinf, linf[i]);
-            cell.maxL2 = Math.max(cell.maxL2, l2[i]);
-            if (r.success[i] && a.type !== 'pgd_l2') brokenAt[i] = Math.min(brokenAt[i], r.eps);
+            if (r.success[i] && a.type !== 'pgd_l2' && name === a.type) brokenAt[i] = Math.min(brokenAt[i], r.eps);
           }
-          cells.set(cellKey, cell);
-          if (a.type !== 'pgd_l2') {
+          batchCells.set(cellKey, bc);
+          if (a.type !== 'pgd_l2' && name === a.type) {
             const wk = `linf|${key}`;
             const acc = brokenByEps.get(wk) ?? new Uint8Array(take);
             for (let i = 0; i < take; i++) acc[i] |= r.success[i];
             brokenByEps.set(wk, acc);
           }
           if (k === run.results.length - 1) {
-            const preds = perSamplePred.get(a.type) ?? [];
+            const preds = perSamplePred.get(name) ?? [];
             preds.push(...predictions(r.bestLogits, C));
-            perSamplePred.set(a.type, preds);
+            perSamplePred.set(name, preds);
           }
           if (galleryPending.length < o.examples && !tabular && k === run.results.length - 1) {
             for (let i = 0; i < take && galleryPending.length < o.examples; i++) {
               if (cleanOk[i] && r.success[i] && !galleryPending.some((g) => g.i === total + i)) {
                 const one = (d: Float32Array) => ({ data: d.slice(i * per, (i + 1) * per), shape: [1, ...x.shape.slice(1)] });
-                galleryPending.push({ clean: one(x.data), adv: one(r.best.data), i: total + i, eps: r.eps, attack: a.type, label: labels[i], cleanLogits: cleanLogits.slice(i * C, (i + 1) * C), advLogits: r.bestLogits.slice(i * C, (i + 1) * C) });
+                galleryPending.push({ clean: one(x.data), adv: one(r.best.data), i: total + i, eps: r.eps, attack: name, label: labels[i], cleanLogits: cleanLogits.slice(i * C, (i + 1) * C), advLogits: r.bestLogits.slice(i * C, (i + 1) * C) });
               }
             }
           }
         });
+      }
+      for (const [cellKey, bc] of batchCells) {
+        const cell = cells.get(cellKey) ?? { eps: bc.eps, n: 0, robust: 0, robustFinal: 0, cleanCorrect: 0, brokenCleanCorrect: 0, sumLinf: 0, sumL2: 0, maxLinf: 0, maxL2: 0 };
+        for (let i = 0; i < take; i++) {
+          cell.n++;
+          if (bc.finalCorrect[i]) cell.robustFinal++;
+          if (!bc.broken[i]) cell.robust++;
+          if (cleanOk[i]) {
+            cell.cleanCorrect++;
+            if (bc.broken[i]) cell.brokenCleanCorrect++;
+          }
+          cell.sumLinf += bc.linf[i];
+          cell.sumL2 += bc.l2[i];
+          cell.maxLinf = Math.max(cell.maxLinf, bc.linf[i]);
+          cell.maxL2 = Math.max(cell.maxL2, bc.l2[i]);
+        }
+        cells.set(cellKey, cell);
       }
       for (const [wk, broken] of brokenByEps) {
         const w = worst.get(wk) ?? { n: 0, robust: 0 };

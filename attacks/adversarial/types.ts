@@ -16,6 +16,8 @@ export interface EpsResult {
   bestLogits: Float32Array;
   /** 1 where the worst-case point is misclassified (untargeted) or hits the target (targeted). */
   success: Uint8Array;
+  /** Targeted runs: 1 where the final iterate is classified as its target class. */
+  targetHits?: Uint8Array;
   /** Number of model queries (forward or forward+backward passes) per sample. */
   queries: number;
 }

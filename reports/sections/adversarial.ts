@@ -1,6 +1,7 @@
 import { escapeHtml } from '../escape.js';
 import { num, pct } from '../format.js';
 import type { SectionBuilder } from './types.js';
+import { safeImage } from '../safe-image.js';
 
 interface Cell {
   eps: number;
@@ -18,6 +19,8 @@ const ATTACK_NAMES: Record<string, string> = {
   fgsm: 'FGSM (L∞)',
   pgd_linf: 'PGD (L∞)',
   pgd_l2: 'PGD (L2)',
+  pgd_linf_targeted: 'PGD (L∞, targeted)',
+  pgd_l2_targeted: 'PGD (L2, targeted)',
   apgd_ce: 'APGD-CE (L∞)',
   apgd_dlr_t: 'APGD-T (L∞, targeted DLR)',
   square: 'Square (L∞, black-box)',
@@ -72,7 +75,7 @@ export const adversarialSection: SectionBuilder = (probe) => {
   const worst = (m.worst_case ?? {}) as Record<string, { robust_accuracy: number }>;
   const epsOf = (key: string) => attacks.flatMap(([, cells]) => (cells[key] ? [cells[key].eps] : []))[0];
   const series = attacks
-    .filter(([name]) => name !== 'pgd_l2')
+    .filter(([name]) => !name.startsWith('pgd_l2'))
     .map(([name, cells]) => ({ name: ATTACK_NAMES[name], points: Object.values(cells).map((c) => [c.eps, c.robust_accuracy] as [number, number]) }));
   if (Object.keys(worst).length) {
     series.push({ name: ATTACK_NAMES.worst_case, points: Object.entries(worst).map(([k, w]) => [epsOf(k) ?? 0, w.robust_accuracy] as [number, number]), dashed: true } as never);
@@ -100,7 +103,9 @@ export const adversarialSection: SectionBuilder = (probe) => {
       value: typeof v === 'boolean' ? (v ? 'yes' : 'no') : v === null ? 'not checked' : pct(v),
       raised: v === true,
     }));
-  const gallery = ((probe.artifacts.gallery ?? []) as Record<string, unknown>[]).map((g) => ({
+  const gallery = ((probe.artifacts.gallery ?? []) as Record<string, unknown>[])
+    .filter((g) => safeImage(g.clean) && safeImage(g.perturbation) && safeImage(g.adversarial))
+    .map((g) => ({
     ...g,
     caption: `${g.sample} · true ${g.label}`,
     cleanText: `${g.cleanPred} (${pct(g.cleanConf)})`,

@@ -1,5 +1,6 @@
 import { heatColour, num, pct } from '../format.js';
 import type { SectionBuilder } from './types.js';
+import { safeImage } from '../safe-image.js';
 
 interface Cell {
   accuracy: number | null;
@@ -14,12 +15,6 @@ interface Example {
   corrupted: Record<string, Record<string, { image: string; prediction: string; correct: boolean }>>;
 }
 
-const DATA_PNG = /^data:image\/png;base64,[A-Za-z0-9+/=]+$/;
-
-/** Only inline PNGs from the probe are shown; anything else in a (possibly edited) results file is dropped. */
-function safeImage(uri: unknown): string | null {
-  return typeof uri === 'string' && DATA_PNG.test(uri) ? uri : null;
-}
 
 function measuredValue(v: unknown): number | null {
   if (typeof v === 'number' && Number.isFinite(v)) return v;

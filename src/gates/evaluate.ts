@@ -138,8 +138,11 @@ function familyMembers(g: GateSpec, probes: Record<string, ProbeResult>): string
   if (!probe || probe.status !== 'ok') return [];
   const v = lookupPath(probe.metrics, g.path.slice(1));
   if (v === null || typeof v !== 'object' || Array.isArray(v) || isLeaf(v)) return [];
+  // Only a map of measured values (e.g. one disparity per attribute) is a family; any other object
+  // (an attack's table, the masking flags) must be gated field by field, so it stays an ERROR.
   const entries = Object.entries(v as Record<string, unknown>);
-  return entries.length > 0 && entries.every(([, x]) => isLeaf(x)) ? entries.map(([k]) => k) : [];
+  const measured = (x: unknown) => x !== null && typeof x === 'object' && 'value' in (x as object);
+  return entries.length > 0 && entries.every(([, x]) => measured(x)) ? entries.map(([k]) => k) : [];
 }
 
 /** The audit verdict: the worst gate status (PASS when there are no gates). */

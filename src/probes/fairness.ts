@@ -118,6 +118,7 @@ export const fairnessProbe: Probe<FairnessOptions> = {
     // Which class is "positive": the binary case, or one-vs-rest per class for multiclass.
     const C = data.classNames.length;
     const notes: string[] = [];
+    const findings: Finding[] = [];
     let positives: number[];
     const want = o.positive_label ?? (ctx.dataset instanceof PredictionsDataset ? ctx.dataset.positiveLabel : undefined);
     if (want !== undefined) {
@@ -131,18 +132,27 @@ export const fairnessProbe: Probe<FairnessOptions> = {
     } else {
       positives = data.classNames.map((_, k) => k);
       notes.push(`${C} classes and no positive_label: each class is audited one-vs-rest; top-level disparities are the macro average over classes.`);
+      if (ctx.dataset instanceof PredictionsDataset) {
+        findings.push({
+          id: 'fairness.labels_multiclass',
+          severity: 'warning',
+          title: `The predictions file has ${C} distinct labels, so it was audited as a ${C}-class problem`,
+          detail: `Labels found: ${data.classNames.slice(0, 12).join(', ')}${C > 12 ? ', …' : ''}. A stray value (e.g. "1.0" next to "1") turns a binary audit into a multiclass one.`,
+          advice: 'If the task is binary, set positive_label (and class_names) for the dataset, or clean the label column.',
+        });
+      }
     }
 
     const seed = o.seed ?? ctx.seed;
     const perClass: Record<string, Record<string, unknown>> = {};
     const bootstrapArtifacts: Record<string, number[]> = {};
-    const findings: Finding[] = [];
     const reports: Record<number, Record<string, GroupMetrics>> = {};
     const task = ctx.progress.task('fairness', positives.length * attrs.length);
     for (const k of positives) {
       const yTrue = Uint8Array.from(data.yTrue, (v) => (v === k ? 1 : 0));
       const yPred = Uint8Array.from(data.yPred, (v) => (v === k ? 1 : 0));
-      const scores = data.probs ? Float64Array.from({ length: yTrue.length }, (_, i) => data.probs![i * C + k]) : data.positiveScores;
+      // A predictions file has one score column (the positive class's): it only describes a binary audit.
+      const scores = data.probs ? Float64Array.from({ length: yTrue.length }, (_, i) => data.probs![i * C + k]) : positives.length === 1 ? data.positiveScores : null;
       reports[k] = {};
       for (const [attr, values] of attrs) {
         reports[k][attr] = groupMetrics({ yTrue, yPred, scores: scores ?? undefined }, attr, values, {

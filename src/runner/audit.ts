@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
-import { AuditRunError } from '../config/errors.js';
+import { AuditRunError, ConfigError } from '../config/errors.js';
 import { openAuditDataset } from '../data/open-any.js';
 import { PredictionsDataset } from '../data/predictions.js';
 import type { Dataset } from '../data/types.js';
@@ -63,7 +63,14 @@ export async function runAudit(loaded: LoadedConfig, opts: AuditOptions = {}): P
     dataset = await openAuditDataset(config.dataset, spec, model?.meta ?? null, baseDir);
   } catch (e) {
     await model?.dispose();
-    throw new AuditRunError(`cannot open the dataset: ${(e as Error).message}`, { cause: e });
+    const msg = (e as Error).message;
+    // "dataset.<field>: …" is a mismatch between the config and the data (a column that does not
+    // exist, a path that is not there): the user fixes the config, so it is a config error (exit 2).
+    const field = /^dataset\.([\w.]+):\s*(.*)$/s.exec(msg);
+    if (field) {
+      throw new ConfigError([{ file: loaded.file ?? 'config', line: null, col: null, pointer: `/dataset/${field[1].replace(/\./g, '/')}`, message: field[2] }]);
+    }
+    throw new AuditRunError(`cannot open the dataset: ${msg}`, { cause: e });
   }
 
   // Held in an object so TypeScript does not narrow it to null across the closure below.
@@ -156,7 +163,8 @@ export async function runAudit(loaded: LoadedConfig, opts: AuditOptions = {}): P
     timings: { totalMs: Math.round((performance.now() - started) * 10) / 10, modelLoadMs: Math.round(modelLoadMs * 10) / 10, probes: timings },
     probes,
     gates: gateResults,
-    verdict: verdictOf(gateResults),
+    // A probe that failed makes the verdict ERROR even when no gate names it.
+    verdict: Object.values(probes).some((p) => p.status === 'error') ? 'ERROR' : verdictOf(gateResults),
     findings: Object.values(probes).flatMap((p) => p.findings),
   };
   return { results, exitCode: exitCodeFor(gateResults, probes, config.gate_settings.on_insufficient) };

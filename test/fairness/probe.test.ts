@@ -66,10 +66,10 @@ describe('faultline fairness (predictions only)', () => {
     expect(junit).toContain('tests="6" failures="4" errors="0"');
   });
 
-  it('exits 3 (audit cannot run) with the column named when a group column is missing', () => {
+  it('exits 2 (config error) with the field and column named when a group column is missing', () => {
     const r = runCli(['fairness', join(ROOT, 'fixtures/golden/arrests_mlp_predictions.csv'), '--group', 'race', '-q', '-o', tempDir()]);
-    expect(r.code).toBe(3);
-    expect(r.stderr).toContain("column 'race' is not in");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("/dataset/group_columns column 'race' is not in");
   });
 
   it('exits 2 without --group', () => {

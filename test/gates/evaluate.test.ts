@@ -78,6 +78,10 @@ describe('gate evaluation', () => {
     expect(judge('performance.acc >= 0.5')[0]).toMatchObject({ status: 'ERROR' });
     expect(judge('broken.x >= 1')[0].message).toContain('failed: boom');
     expect(judge('performance.per_class >= 1')[0].status).toBe('ERROR');
+    // an attack's table is not a family: it is not expanded into its fields (n, …)
+    const t = judge('adversarial.pgd_linf["8/255"] >= 0.3');
+    expect(t.map((g) => g.status)).toEqual(['ERROR']);
+    expect(judge('adversarial.masking >= 0').map((g) => g.status)).toEqual(['ERROR']);
   });
 
   it('derives the verdict and the exit code', () => {
