@@ -84,7 +84,7 @@ export async function squareLinf(model: Model, x: Batch, labels: Int32Array, opt
     let used = 1;
     for (let it = 1; it < budget; it++) {
       const active: number[] = [];
-      for (let i = 0; i < n; i++) if (margin[i] > 0) active.push(i);
+      for (let i = 0; i < n; i++) if (margin[i] >= 0) active.push(i); // a tie (margin 0) is not yet misclassified
       if (active.length === 0) break;
       // Query `it` is the reference's iteration it − 1 (its loop counts from 0 after the initial stripes).
       const p = squareP(pInit, it - 1, budget);

@@ -37,6 +37,7 @@ export function drawsFor(probe: ProbeResult | undefined, path: readonly string[]
  */
 export function applyHolm(specs: readonly GateSpec[], results: GateResult[], probes: Record<string, ProbeResult>, alpha: number): GateResult[] {
   const family: { k: number; p: number; h0: 'holds' | 'violated' }[] = [];
+  const left: number[] = [];
   results.forEach((r, k) => {
     const g = specs[k];
     if (r.severity !== 'block' || g.judge === 'point' || typeof g.threshold !== 'number') return;
@@ -44,13 +45,18 @@ export function applyHolm(specs: readonly GateSpec[], results: GateResult[], pro
     if (r.status === 'INSUFFICIENT' && r.message.startsWith('not enough evidence')) return;
     if (r.status === 'ERROR' || typeof r.value !== 'number') return;
     const draws = drawsFor(probes[g.path[0]], g.path);
-    if (!draws) return;
+    if (!draws) {
+      left.push(k);
+      return;
+    }
     const h0 = g.judge === 'interval' ? 'holds' : 'violated';
     family.push({ k, p: bootstrapPValue(draws, g.op, g.threshold, h0), h0 });
   });
-  if (family.length === 0) return results;
-  const adj = holmAdjust(family.map((f) => f.p));
   const out = [...results];
+  // Say so when a blocking interval gate could not join the Holm family (its probe keeps no draws).
+  for (const k of left) out[k] = { ...out[k], message: `${out[k].message} (not Holm-corrected: no bootstrap draws for this metric)` };
+  if (family.length === 0) return out;
+  const adj = holmAdjust(family.map((f) => f.p));
   family.forEach((f, i) => {
     const r = results[f.k];
     const g = specs[f.k];
