@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { parseConfigText } from '../src/config/load.js';
@@ -11,31 +12,64 @@ export interface BenchSection {
 }
 
 /**
- * images/s of a whole faultline audit with the `performance` probe (model load, IDX read, batching,
- * inference, metrics, results) against a bare onnxruntime session doing the least any tool must:
- * create the session and run the same model on the same pre-decoded batches. Both start cold each
- * repetition — a fresh session's first runs are ~2× slower than a warm one's, so comparing a warm
- * bare loop with a cold audit would measure session warm-up, not faultline.
+ * images/s of faultline's `performance` probe against a bare onnxruntime session on the same model and
+ * batch. The dataset is the 1000 fixture images repeated `copies` times in a temporary IDX file, so the
+ * figure is the streaming throughput rather than per-audit fixed costs (those are reported separately).
+ *
+ * - bare: the least any script must do: a fresh session runs pre-decoded float32 batches (decoding is
+ *   not timed, which favours the bare side); the session is created before the clock starts.
+ * - bare + decode: the same, reading the IDX bytes and dividing by 255 inside the timed loop.
+ * - faultline: the probe's own timing inside a real audit (runAudit): stream the IDX file, decode,
+ *   batch, infer, then accuracy, confusion matrix, calibration; the model load is not timed (as for bare).
+ * Both sides start from a fresh session each repetition (a fresh session's first runs are slower than a
+ * warm one's), are interleaved so machine noise hits them alike, and the median is reported.
  * Target: faultline within 10% of bare onnxruntime.
  */
-export async function benchPerformance(repeats = 9): Promise<BenchSection> {
+export async function benchPerformance(repeats = 9, copies = 10): Promise<BenchSection> {
   const root = packageRoot();
   const modelPath = join(root, 'fixtures/models/fmnist_cnn.onnx');
-  const images = readFileSync(join(root, 'fixtures/data/fmnist_test1000_images_u8.bin'));
   const batch = 128;
-  const n = 1000;
-  const x = new Float32Array(n * 784);
-  for (let i = 0; i < x.length; i++) x[i] = images[i] / 255;
-  const bare = async () => {
-    const session = await ort.InferenceSession.create(modelPath, { graphOptimizationLevel: 'all' });
+  const imagesFile = readFileSync(join(root, 'fixtures/data/fmnist_test1000-images-idx3-ubyte'));
+  const labelsFile = readFileSync(join(root, 'fixtures/data/fmnist_test1000-labels-idx1-ubyte'));
+  const per = 784;
+  const n = 1000 * copies;
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
+  const imagesPath = join(dir, 'images-idx3-ubyte');
+  const labelsPath = join(dir, 'labels-idx1-ubyte');
+  const imageHeader = Buffer.from(imagesFile.subarray(0, 16));
+  imageHeader.writeUInt32BE(n, 4);
+  const labelHeader = Buffer.from(labelsFile.subarray(0, 8));
+  labelHeader.writeUInt32BE(n, 4);
+  writeFileSync(imagesPath, Buffer.concat([imageHeader, ...new Array<Buffer>(copies).fill(imagesFile.subarray(16))]));
+  writeFileSync(labelsPath, Buffer.concat([labelHeader, ...new Array<Buffer>(copies).fill(labelsFile.subarray(8))]));
+
+  const pixels = readFileSync(imagesPath).subarray(16);
+  const x = new Float32Array(n * per);
+  for (let i = 0; i < x.length; i++) x[i] = pixels[i] / 255;
+  const opts: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', executionProviders: ['cpu'] };
+
+  /** ms to run all n images through a fresh session (creation not timed); `decode` reads the file too. */
+  const bare = async (decode: boolean): Promise<number> => {
+    const session = await ort.InferenceSession.create(modelPath, opts);
+    const t0 = performance.now();
+    const bytes = decode ? readFileSync(imagesPath).subarray(16) : null;
     for (let s = 0; s < n; s += batch) {
       const m = Math.min(batch, n - s);
-      await session.run({ input: new ort.Tensor('float32', x.subarray(s * 784, (s + m) * 784), [m, 1, 28, 28]) });
+      let xs: Float32Array;
+      if (bytes) {
+        xs = new Float32Array(m * per);
+        for (let i = 0; i < xs.length; i++) xs[i] = bytes[s * per + i] / 255;
+      } else {
+        xs = x.subarray(s * per, (s + m) * per);
+      }
+      await session.run({ input: new ort.Tensor('float32', xs, [m, 1, 28, 28]) });
     }
+    const ms = performance.now() - t0;
     await session.release();
+    return ms;
   };
 
-  const cfg = `model:
+  const config = (images: string, labels: string) => `model:
   path: ${modelPath}
   layout: NCHW
   input_size: [28, 28]
@@ -44,43 +78,87 @@ export async function benchPerformance(repeats = 9): Promise<BenchSection> {
   batch_size: ${batch}
 dataset:
   type: idx
-  images: ${join(root, 'fixtures/data/fmnist_test1000-images-idx3-ubyte')}
-  labels: ${join(root, 'fixtures/data/fmnist_test1000-labels-idx1-ubyte')}
+  images: ${images}
+  labels: ${labels}
 probes:
   performance: {}
 `;
-  const loaded = parseConfigText(cfg, 'bench', root);
-  await bare();
-  await runAudit(loaded);
-  const bareTimes: number[] = [];
-  const auditTimes: number[] = [];
-  const probeTimes: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    // Interleaved, so machine noise hits both sides alike.
-    let t0 = performance.now();
-    await bare();
-    bareTimes.push(performance.now() - t0);
-    t0 = performance.now();
-    const { results } = await runAudit(loaded);
-    auditTimes.push(performance.now() - t0);
-    probeTimes.push(results.timings.probes.performance);
+  const stream = parseConfigText(config(imagesPath, labelsPath), 'bench', root);
+  const small = parseConfigText(
+    config(join(root, 'fixtures/data/fmnist_test1000-images-idx3-ubyte'), join(root, 'fixtures/data/fmnist_test1000-labels-idx1-ubyte')),
+    'bench',
+    root,
+  );
+
+  try {
+    // Warm-up: JIT, file cache, onnxruntime's own one-time initialisation.
+    await bare(false);
+    await bare(true);
+    await runAudit(stream);
+    await runAudit(small);
+    const bareMs: number[] = [];
+    const bareDecodeMs: number[] = [];
+    const probeMs: number[] = [];
+    const auditMs: number[] = [];
+    const loadMs: number[] = [];
+    const coldBareMs: number[] = [];
+    const coldAuditMs: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      bareMs.push(await bare(false));
+      bareDecodeMs.push(await bare(true));
+      let t0 = performance.now();
+      const { results } = await runAudit(stream);
+      auditMs.push(performance.now() - t0);
+      probeMs.push(results.timings.probes.performance);
+      loadMs.push(results.timings.modelLoadMs);
+      // Fixed costs: a whole cold audit of the 1000 fixture images against session creation + run.
+      t0 = performance.now();
+      const session = await ort.InferenceSession.create(modelPath, opts);
+      for (let s = 0; s < 1000; s += batch) {
+        const m = Math.min(batch, 1000 - s);
+        await session.run({ input: new ort.Tensor('float32', x.subarray(s * per, (s + m) * per), [m, 1, 28, 28]) });
+      }
+      await session.release();
+      coldBareMs.push(performance.now() - t0);
+      t0 = performance.now();
+      await runAudit(small);
+      coldAuditMs.push(performance.now() - t0);
+    }
+    const med = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
+    const ips = (ms: number, count = n) => ((count / ms) * 1000).toFixed(0);
+    const ratio = med(bareMs) / med(probeMs);
+    const ratioDecode = med(bareDecodeMs) / med(probeMs);
+    const row = (label: string, ms: number, count = n) => `| ${label} | ${ips(ms, count)} | ${ms.toFixed(1)} |`;
+    return {
+      title: 'Clean inference: performance probe vs bare onnxruntime',
+      markdown: [
+        `Fashion-MNIST CNN (fixtures/models/fmnist_cnn.onnx), batch ${batch}, the 1000 fixture images repeated ${copies}× (${n} images) in an IDX file; ` +
+          `median of ${repeats} interleaved runs, each on a fresh onnxruntime session (session creation / model load not timed).`,
+        '',
+        '| path | images/s | ms |',
+        '|---|---:|---:|',
+        row('bare onnxruntime-node: run pre-decoded float32 batches', med(bareMs)),
+        row('bare onnxruntime-node: read the IDX file, u8 / 255, run', med(bareDecodeMs)),
+        row('faultline `performance` probe: stream + decode the IDX file, infer, accuracy, confusion matrix, calibration', med(probeMs)),
+        '',
+        `The probe reaches **${(ratio * 100).toFixed(1)}%** of bare onnxruntime on pre-decoded input and ${(ratioDecode * 100).toFixed(1)}% of bare with its own decoding ` +
+          `(target ≥ 90%): ${ratio >= 0.9 ? 'met' : 'NOT met'}.`,
+        '',
+        'onnxruntime-node runs inference synchronously on the JavaScript thread, so decoding cannot hide behind it: the u8 → float32 conversion ' +
+          '(an unrolled table lookup, src/data/convert.ts) is what separates the probe from the bare loop on a model this small.',
+        '',
+        'Fixed costs per audit, on the 1000 fixture images (the figures above exclude them):',
+        '',
+        '| path | images/s | ms |',
+        '|---|---:|---:|',
+        row('bare: create a session + run the 1000 pre-decoded images', med(coldBareMs), 1000),
+        row('faultline audit: load the model (sha256, protobuf read, session) + open, fingerprint and stream the data + probe + results', med(coldAuditMs), 1000),
+        '',
+        `Model load inside the ${n}-image audit: ${med(loadMs).toFixed(1)} ms (gradient graphs are not built when no probe needs gradients); ` +
+          `whole ${n}-image audit ${med(auditMs).toFixed(1)} ms.`,
+      ].join('\n'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  const med = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
-  const ips = (t: number[]) => (n / med(t)) * 1000;
-  const ratio = ips(auditTimes) / ips(bareTimes);
-  return {
-    title: 'Clean inference: performance probe vs bare onnxruntime',
-    markdown: [
-      `Fashion-MNIST CNN (fixtures/models/fmnist_cnn.onnx), ${n} images, batch ${batch}, median of ${repeats} interleaved cold runs.`,
-      '',
-      '| path | images/s | ms |',
-      '|---|---|---|',
-      `| bare onnxruntime-node: create session + run pre-decoded float32 batches | ${ips(bareTimes).toFixed(0)} | ${med(bareTimes).toFixed(1)} |`,
-      `| faultline audit with the performance probe: load model (sha256, shape read) + open and stream the IDX files + inference + metrics + results | ${ips(auditTimes).toFixed(0)} | ${med(auditTimes).toFixed(1)} |`,
-      `| of which the performance probe (streaming, inference, metrics) | ${ips(probeTimes).toFixed(0)} | ${med(probeTimes).toFixed(1)} |`,
-      '',
-      `faultline reaches ${(ratio * 100).toFixed(1)}% of bare onnxruntime (target ≥ 90%): ${ratio >= 0.9 ? 'met' : 'NOT met'}.`,
-      'This model runs 1000 images in a few milliseconds, so fixed costs (hashing the model, opening and fingerprinting the data, building results) weigh far more than they would on a production-size model.',
-    ].join('\n'),
-  };
 }

@@ -93,6 +93,7 @@ export const adversarialProbe: Probe<AdversarialOptions> = {
   name: 'adversarial',
   title: 'Adversarial robustness: FGSM, PGD and Square, worst case per sample, masking checks',
   needsModel: true,
+  needsGradients: true,
   optionsSchema: {
     type: 'object',
     additionalProperties: false,

@@ -9,8 +9,8 @@ import { decodeModel, valueShape, type ModelProto } from '../autodiff/onnx-proto
 import { sampleSize, type Batch } from '../tensor.js';
 import { inspectModelProto, type OnnxInspection } from './onnx-inspect.js';
 import { pixelTransform, toModelSpace, type PixelTransform } from './onnx-pixels.js';
-import { createGradientEngine, type GradientEngine } from './onnx-gradient.js';
-import type { GradientMode, GradientResult, LossSpec, Model, ModelMeta, ModelSpec, OutputKind } from './types.js';
+import { gradientEngineFor, type GradientEngine } from './onnx-gradient.js';
+import type { GradientMode, GradientResult, LoadOptions, LossSpec, Model, ModelMeta, ModelSpec, OutputKind } from './types.js';
 
 export { inspectOnnx, type OnnxInspection } from './onnx-inspect.js';
 
@@ -86,7 +86,6 @@ export function looksLikeProbabilities(out: Float32Array, classes: number): bool
 
 export class OnnxModel implements Model {
   readonly meta: ModelMeta;
-  gradientMode: GradientMode;
   readonly inspection: OnnxInspection;
   private outputKindResolved: boolean;
 
@@ -102,8 +101,12 @@ export class OnnxModel implements Model {
   ) {
     this.meta = meta;
     this.inspection = inspection;
-    this.gradientMode = engine.mode;
     this.outputKindResolved = outputKindDeclared;
+  }
+
+  /** The engine's mode: final at load, or (deferred engine) what operator coverage promises until the first gradient. */
+  get gradientMode(): GradientMode {
+    return this.engine.mode;
   }
 
   /** Runs one chunk that already has the model's batch size (or any size for a dynamic batch). */
@@ -186,8 +189,11 @@ export class OnnxModel implements Model {
   }
 }
 
-/** Load an ONNX model for auditing. */
-export async function loadOnnxModel(spec: ModelSpec): Promise<OnnxModel> {
+/**
+ * Load an ONNX model for auditing. `deferGradients` postpones building the exact-gradient graph to the
+ * first gradient() call (the runner sets it when no probe of the audit needs gradients).
+ */
+export async function loadOnnxModel(spec: ModelSpec, opts: LoadOptions = {}): Promise<OnnxModel> {
   let bytes: Buffer;
   try {
     bytes = await readFile(spec.path);
@@ -258,7 +264,10 @@ export async function loadOnnxModel(spec: ModelSpec): Promise<OnnxModel> {
     backend: `onnxruntime-node ${ortVersion()} cpu`,
     opset: inspection.opset,
   };
-  const engine = await createGradientEngine({ proto, bytes, sha256, meta, transform, inputType: inType, threads: spec.threads, batchSize: spec.batchSize ?? 256, inspection });
+  const engine = await gradientEngineFor(
+    { proto, bytes, sha256, meta, transform, inputType: inType, threads: spec.threads, batchSize: spec.batchSize ?? 256, inspection },
+    opts.deferGradients ?? false,
+  );
   let model: OnnxModel;
   // eslint-disable-next-line prefer-const
   model = new OnnxModel(session, meta, inspection, transform, inType, spec.batchSize ?? 256, engine, declared);

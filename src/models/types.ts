@@ -12,6 +12,16 @@ export type OutputKind = 'logits' | 'probabilities';
  * model expects: x_model = (x * pixelScale - mean[c]) / std[c], where pixelScale is 1 for a model
  * that expects [0, 1] and 255 for one that expects [0, 255].
  */
+/** How to load a model (not part of the config's model spec). */
+export interface LoadOptions {
+  /**
+   * Build the exact-gradient graph on the first gradient() call instead of at load (ONNX). Saves the
+   * build for audits that never differentiate; `gradientMode` is then what operator coverage promises
+   * until that first call. Default false.
+   */
+  deferGradients?: boolean;
+}
+
 export interface ModelSpec {
   path: string;
   format?: ModelFormat; // inferred from the file name when absent

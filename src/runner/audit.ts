@@ -47,10 +47,12 @@ export async function runAudit(loaded: LoadedConfig, opts: AuditOptions = {}): P
   let model: Model | null = null;
   let spec: ModelSpec | null = null;
   const t0 = performance.now();
+  // Only probes that differentiate need the gradient graphs built at load (and gradientMode final).
+  const needsGradients = PROBES.some((p) => p.name in config.probes && p.needsGradients);
   if (config.model) {
     spec = modelSpecFromConfig(config.model, baseDir);
     try {
-      model = await loadModel(spec);
+      model = await loadModel(spec, { deferGradients: !needsGradients });
     } catch (e) {
       throw new AuditRunError(`cannot load the model ${config.model.path}: ${(e as Error).message}`, { cause: e });
     }
@@ -89,7 +91,7 @@ export async function runAudit(loaded: LoadedConfig, opts: AuditOptions = {}): P
       cached.clean ??= computeCleanPass(model, dataset, batchSize, progress);
       return cached.clean;
     },
-    loadModel: spec ? (p: string) => loadModel({ ...spec!, path: resolve(baseDir, p) }) : undefined,
+    loadModel: spec ? (p: string) => loadModel({ ...spec!, path: resolve(baseDir, p) }, { deferGradients: !needsGradients }) : undefined,
   };
 
   const probes: Record<string, ProbeResult> = {};

@@ -86,5 +86,7 @@ export interface Probe<Options = Record<string, unknown>> {
   optionsSchema: Record<string, unknown>;
   /** Whether the probe needs a model (false: works on predictions only). */
   needsModel: boolean;
+  /** Whether the probe asks the model for input gradients (the runner builds gradient graphs only then). */
+  needsGradients?: boolean;
   run(ctx: ProbeContext, options: Options): Promise<ProbeOutput>;
 }
