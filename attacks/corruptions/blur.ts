@@ -1,7 +1,7 @@
 import { defocusFilter } from './kernels/defocus.js';
 import { gaussianFilter } from './kernels/gaussian.js';
 import { motionBlur as motionBlurKernel } from './kernels/motion.js';
-import { clippedZoom } from './kernels/zoom.js';
+import { zoomBlurSum } from './kernels/zoom.js';
 import { npArange } from './params.js';
 import type { CorruptionFn } from './types.js';
 import { clipScale, toUnitFloat64 } from './unit-range.js';
@@ -79,11 +79,7 @@ export const zoomBlur: CorruptionFn = (img, s, { params, parameterSet }) => {
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) x[i] = img.data[i] / 255;
   const out = new Float32Array(n);
-  for (const z of zooms) {
-    // zoom 1 is the identity (crop = image, sample o reads input o with weight 1): add the image itself
-    if (z === 1) for (let i = 0; i < n; i++) out[i] += x[i];
-    else clippedZoom(x, h, w, 3, z, out, h, w, parameterSet === 'cifar', true);
-  }
+  zoomBlurSum(x, h, w, 3, zooms, parameterSet === 'cifar', out);
   const denom = zooms.length + 1;
   const res = new Float32Array(n);
   for (let i = 0; i < n; i++) {

@@ -75,56 +75,125 @@ export function defocusFilter(src: Float64Array, h: number, w: number, c: number
   const out = new Float64Array(h * w * c);
   const mw = w + 2 * r; // width of D ⊛ x (valid over the padding for G)
   const mh = h + 2 * r;
-  const prefix = new Float64Array(ph * (pw + 1));
+  const pstride = pw + 1;
+  const prefix = new Float64Array(ph * pstride);
   const mid = new Float64Array(mh * mw);
   const tmp = new Float64Array(mh * w);
   const plane = new Float64Array(ph * pw);
-  const acc = new Float64Array(w);
+  // border maps computed once instead of per pixel
+  const colSrc = new Int32Array(pw);
+  for (let px = 0; px < pw; px++) colSrc[px] = borderIndex(px - P, w, 'mirror') * c;
+  const rowSrc = new Int32Array(ph);
+  for (let py = 0; py < ph; py++) rowSrc[py] = borderIndex(py - P, h, 'mirror') * w * c;
+  // each disk row is one run: its sum is prefix[hi] − prefix[lo] (offsets for mid row 0, column 0)
+  const runLo: number[] = [];
+  const runHi: number[] = [];
+  for (let dy = -R; dy <= R; dy++) {
+    const half = runs[dy + R];
+    if (half < 0) continue;
+    runLo.push((R + dy) * pstride + R - half);
+    runHi.push((R + dy) * pstride + R + half + 1);
+  }
+  const lo = Int32Array.from(runLo);
+  const hi = Int32Array.from(runHi);
+  const nRuns = lo.length;
+  const nRes = resid.length;
+  const resV = Float64Array.from(resid, (t) => t.v);
+  const resOff = Int32Array.from(resid, (t) => (P + t.dy) * pw + P + t.dx);
+  // The loops below keep every output element's sum in the original order (D runs by dy; G taps; then the
+  // residual taps in list order) but compute four neighbouring outputs per iteration with the running sums
+  // in registers, instead of sweeping the whole plane once per term.
   for (let ch = 0; ch < c; ch++) {
     for (let py = 0; py < ph; py++) {
-      const sy = borderIndex(py - P, h, 'mirror');
-      for (let px = 0; px < pw; px++) plane[py * pw + px] = src[(sy * w + borderIndex(px - P, w, 'mirror')) * c + ch];
+      const sr = rowSrc[py] + ch;
+      const o = py * pw;
+      for (let px = 0; px < pw; px++) plane[o + px] = src[sr + colSrc[px]];
     }
     for (let py = 0; py < ph; py++) {
       let acc = 0;
-      const base = py * (pw + 1);
+      const base = py * pstride;
+      const o = py * pw;
       prefix[base] = 0;
       for (let px = 0; px < pw; px++) {
-        acc += plane[py * pw + px];
+        acc += plane[o + px];
         prefix[base + px + 1] = acc;
       }
     }
     // D ⊛ x at mid (my, mx) ↔ padded centre (my + R, mx + R)
-    mid.fill(0);
-    for (let dy = -R; dy <= R; dy++) {
-      const half = runs[dy + R];
-      if (half < 0) continue;
-      for (let my = 0; my < mh; my++) {
-        const base = (my + R + dy) * (pw + 1);
-        const o = my * mw;
-        for (let mx = 0; mx < mw; mx++) mid[o + mx] += prefix[base + mx + R + half + 1] - prefix[base + mx + R - half];
+    for (let my = 0; my < mh; my++) {
+      const rb = my * pstride;
+      const o = my * mw;
+      let mx = 0;
+      for (; mx + 3 < mw; mx += 4) {
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        for (let k = 0; k < nRuns; k++) {
+          const l = rb + lo[k] + mx;
+          const u = rb + hi[k] + mx;
+          a0 += prefix[u] - prefix[l];
+          a1 += prefix[u + 1] - prefix[l + 1];
+          a2 += prefix[u + 2] - prefix[l + 2];
+          a3 += prefix[u + 3] - prefix[l + 3];
+        }
+        mid[o + mx] = a0;
+        mid[o + mx + 1] = a1;
+        mid[o + mx + 2] = a2;
+        mid[o + mx + 3] = a3;
+      }
+      for (; mx < mw; mx++) {
+        let a = 0;
+        for (let k = 0; k < nRuns; k++) a += prefix[rb + hi[k] + mx] - prefix[rb + lo[k] + mx];
+        mid[o + mx] = a;
       }
     }
     // G (separable) ⊛ mid, valid → h × w
     for (let my = 0; my < mh; my++) {
+      const o = my * mw;
       for (let x = 0; x < w; x++) {
         let a = 0;
-        for (let j = 0; j < ksize; j++) a += g[j] * mid[my * mw + x + j];
+        for (let j = 0; j < ksize; j++) a += g[j] * mid[o + x + j];
         tmp[my * w + x] = a * dval;
       }
     }
     for (let y = 0; y < h; y++) {
-      const row = acc.subarray(0, w);
-      for (let x = 0; x < w; x++) {
+      const pb = y * pw;
+      const ob = y * w * c + ch;
+      let x = 0;
+      for (; x + 3 < w; x += 4) {
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        for (let i = 0; i < ksize; i++) {
+          const t = (y + i) * w + x;
+          const gi = g[i];
+          a0 += gi * tmp[t];
+          a1 += gi * tmp[t + 1];
+          a2 += gi * tmp[t + 2];
+          a3 += gi * tmp[t + 3];
+        }
+        for (let k = 0; k < nRes; k++) {
+          const v = resV[k];
+          const q = pb + resOff[k] + x;
+          a0 += v * plane[q];
+          a1 += v * plane[q + 1];
+          a2 += v * plane[q + 2];
+          a3 += v * plane[q + 3];
+        }
+        const o = ob + x * c;
+        out[o] = a0;
+        out[o + c] = a1;
+        out[o + 2 * c] = a2;
+        out[o + 3 * c] = a3;
+      }
+      for (; x < w; x++) {
         let a = 0;
         for (let i = 0; i < ksize; i++) a += g[i] * tmp[(y + i) * w + x];
-        row[x] = a;
+        for (let k = 0; k < nRes; k++) a += resV[k] * plane[pb + resOff[k] + x];
+        out[ob + x * c] = a;
       }
-      for (const t of resid) {
-        const base = (y + P + t.dy) * pw + P + t.dx;
-        for (let x = 0; x < w; x++) row[x] += t.v * plane[base + x];
-      }
-      for (let x = 0; x < w; x++) out[(y * w + x) * c + ch] = row[x];
     }
   }
   return out;

@@ -18,30 +18,81 @@ export function motionBlur(src: Float64Array, h: number, w: number, c: number, r
   const p0 = width * Math.sin(rad);
   const p1 = width * Math.cos(rad);
   const hyp = Math.hypot(p0, p1);
-  const out = new Float64Array(h * w * c);
-  const cols = new Int32Array(w);
+  const shiftY: number[] = [];
+  const shiftX: number[] = [];
   for (let i = 0; i < width; i++) {
     const dy = -Math.ceil((i * p0) / hyp - 0.5);
     const dx = -Math.ceil((i * p1) / hyp - 0.5);
     if (Math.abs(dy) >= h || Math.abs(dx) >= w) break;
-    const k = kernel[i];
-    // shifted[y, x] = src[clamp(y − dy), clamp(x − dx)]
-    for (let x = 0; x < w; x++) cols[x] = Math.min(w - 1, Math.max(0, x - dx)) * c;
-    for (let y = 0; y < h; y++) {
-      const sy = Math.min(h - 1, Math.max(0, y - dy));
-      const srow = sy * w * c;
-      const orow = y * w * c;
-      if (c === 3) {
-        for (let x = 0; x < w; x++) {
-          const s = srow + cols[x];
-          const o = orow + x * 3;
-          out[o] += k * src[s];
-          out[o + 1] += k * src[s + 1];
-          out[o + 2] += k * src[s + 2];
-        }
-      } else {
-        for (let x = 0; x < w; x++) for (let ch = 0; ch < c; ch++) out[orow + x * c + ch] += k * src[srow + cols[x] + ch];
+    shiftY.push(dy);
+    shiftX.push(dx);
+  }
+  const taps = shiftY.length;
+  // Rows padded once with their edge pixels, wide enough for every horizontal shift: shifted[y, x] is then
+  // padded[clamp(y − dy)][x − dx + padL], a contiguous run per tap and output row.
+  let padL = 0;
+  let padR = 0;
+  for (const dx of shiftX) {
+    padL = Math.max(padL, dx);
+    padR = Math.max(padR, -dx);
+  }
+  const n = w * c;
+  const pw = (w + padL + padR) * c;
+  const padded = new Float64Array(h * pw);
+  for (let y = 0; y < h; y++) {
+    const s = y * n;
+    const d = y * pw;
+    padded.set(src.subarray(s, s + n), d + padL * c);
+    for (let ch = 0; ch < c; ch++) {
+      const first = src[s + ch];
+      const last = src[s + n - c + ch];
+      for (let x = 0; x < padL; x++) padded[d + x * c + ch] = first;
+      for (let x = 0; x < padR; x++) padded[d + (padL + w + x) * c + ch] = last;
+    }
+  }
+  const k = kernel.subarray(0, taps);
+  const off = new Int32Array(taps);
+  const out = new Float64Array(h * n);
+  // Each output element sums its taps in kernel order from 0, as `out += k·shifted` tap by tap does;
+  // eight neighbouring outputs per iteration keep their sums in registers.
+  for (let y = 0; y < h; y++) {
+    for (let i = 0; i < taps; i++) off[i] = Math.min(h - 1, Math.max(0, y - shiftY[i])) * pw + (padL - shiftX[i]) * c;
+    const o = y * n;
+    let j = 0;
+    for (; j + 7 < n; j += 8) {
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let a4 = 0;
+      let a5 = 0;
+      let a6 = 0;
+      let a7 = 0;
+      for (let i = 0; i < taps; i++) {
+        const ki = k[i];
+        const p = off[i] + j;
+        a0 += ki * padded[p];
+        a1 += ki * padded[p + 1];
+        a2 += ki * padded[p + 2];
+        a3 += ki * padded[p + 3];
+        a4 += ki * padded[p + 4];
+        a5 += ki * padded[p + 5];
+        a6 += ki * padded[p + 6];
+        a7 += ki * padded[p + 7];
       }
+      out[o + j] = a0;
+      out[o + j + 1] = a1;
+      out[o + j + 2] = a2;
+      out[o + j + 3] = a3;
+      out[o + j + 4] = a4;
+      out[o + j + 5] = a5;
+      out[o + j + 6] = a6;
+      out[o + j + 7] = a7;
+    }
+    for (; j < n; j++) {
+      let a = 0;
+      for (let i = 0; i < taps; i++) a += k[i] * padded[off[i] + j];
+      out[o + j] = a;
     }
   }
   return out;

@@ -101,3 +101,108 @@ export function clippedZoom(
   }
   return { zh: rows, zw: cols };
 }
+
+/**
+ * zoom_blur's sum: `out += clippedZoom(x, z)` for every z of `zooms` in order (z = 1 adds x itself), into a
+ * float32 `out` (the reference's float32 accumulator), cropped to h × w. Same arithmetic per element as
+ * clippedZoom(…, accumulate) — vertical blend in float64, horizontal blend, rounded to float32, added in
+ * zoom order — but row by row over all zooms, so the output row stays in L1 cache instead of the whole
+ * float32 image being read and written once per zoom; the axis maps are precomputed per zoom.
+ */
+export function zoomBlurSum(x: Float32Array, h: number, w: number, c: number, zooms: number[], cifarTrim: boolean, out: Float32Array): void {
+  const n = w * c;
+  interface Layer {
+    identity: boolean;
+    rows: number;
+    cols: number;
+    ra: Int32Array;
+    rb: Int32Array;
+    fy: Float64Array;
+    gy: Float64Array;
+    xa: Int32Array;
+    xb: Int32Array;
+    fx: Float64Array;
+    gx: Float64Array;
+    j0: number;
+    j1: number;
+  }
+  const layers: Layer[] = zooms.map((z) => {
+    if (z === 1) {
+      return { identity: true, rows: h, cols: w, ra: new Int32Array(0), rb: new Int32Array(0), fy: new Float64Array(0), gy: new Float64Array(0), xa: new Int32Array(0), xb: new Int32Array(0), fx: new Float64Array(0), gx: new Float64Array(0), j0: 0, j1: 0 };
+    }
+    const ch0 = Math.ceil(h / z);
+    const ch1 = cifarTrim ? ch0 : Math.ceil(w / z);
+    const top0 = Math.floor((h - ch0) / 2);
+    const top1 = cifarTrim ? top0 : Math.floor((w - ch1) / 2);
+    const zh = roundHalfEven(ch0 * z);
+    const zw = roundHalfEven(ch1 * z);
+    const trimY = cifarTrim ? Math.floor((zh - h) / 2) : 0;
+    const trimX = cifarTrim ? Math.floor((zw - w) / 2) : 0;
+    const my = zoomAxisMap(ch0, zh, top0);
+    const mx = zoomAxisMap(ch1, zw, top1);
+    const rows = Math.min(h, zh - trimY);
+    const cols = Math.min(w, zw - trimX);
+    const L: Layer = {
+      identity: false,
+      rows,
+      cols,
+      ra: new Int32Array(rows),
+      rb: new Int32Array(rows),
+      fy: new Float64Array(rows),
+      gy: new Float64Array(rows),
+      xa: new Int32Array(cols),
+      xb: new Int32Array(cols),
+      fx: new Float64Array(cols),
+      gx: new Float64Array(cols),
+      j0: top1 * c,
+      j1: (top1 + ch1) * c,
+    };
+    for (let y = 0; y < rows; y++) {
+      L.ra[y] = my.i0[y + trimY] * n;
+      L.rb[y] = my.i1[y + trimY] * n;
+      L.fy[y] = my.f[y + trimY];
+      L.gy[y] = 1 - my.f[y + trimY];
+    }
+    for (let xx = 0; xx < cols; xx++) {
+      L.xa[xx] = mx.i0[xx + trimX] * c;
+      L.xb[xx] = mx.i1[xx + trimX] * c;
+      L.fx[xx] = mx.f[xx + trimX];
+      L.gx[xx] = 1 - mx.f[xx + trimX];
+    }
+    return L;
+  });
+  const f = Math.fround;
+  const blended = new Float64Array(n);
+  for (let y = 0; y < h; y++) {
+    const o = y * n;
+    for (const L of layers) {
+      if (L.identity) {
+        for (let j = 0; j < n; j++) out[o + j] += x[o + j];
+        continue;
+      }
+      if (y >= L.rows) continue;
+      const ra = L.ra[y];
+      const rb = L.rb[y];
+      const fy = L.fy[y];
+      const gy = L.gy[y];
+      for (let j = L.j0; j < L.j1; j++) blended[j] = x[ra + j] * gy + x[rb + j] * fy;
+      const { xa, xb, fx, gx, cols } = L;
+      if (c === 3) {
+        for (let xx = 0; xx < cols; xx++) {
+          const a = xa[xx];
+          const b = xb[xx];
+          const fb = fx[xx];
+          const fa = gx[xx];
+          const q = o + xx * 3;
+          out[q] += f(blended[a] * fa + blended[b] * fb);
+          out[q + 1] += f(blended[a + 1] * fa + blended[b + 1] * fb);
+          out[q + 2] += f(blended[a + 2] * fa + blended[b + 2] * fb);
+        }
+      } else {
+        for (let xx = 0; xx < cols; xx++) {
+          for (let k = 0; k < c; k++) out[o + xx * c + k] += f(blended[xa[xx] + k] * gx[xx] + blended[xb[xx] + k] * fx[xx]);
+        }
+      }
+    }
+  }
+}
