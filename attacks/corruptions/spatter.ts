@@ -1,4 +1,4 @@
-import { boxBlur3, canny, distanceTransform5, equalizeHist, filter3x3U8 } from './kernels/cv-morph.js';
+import { boxBlur3F32, boxBlur3U8, canny, distanceTransform5, equalizeHist, filter3x3U8 } from './kernels/cv-morph.js';
 import { gaussianFilter } from './kernels/gaussian.js';
 import { zigguratNormal } from './kernels/normal.js';
 import type { CorruptionFn } from './types.js';
@@ -27,43 +27,49 @@ export const spatter: CorruptionFn = (img, s, { rng, params }) => {
     for (let i = 0; i < n; i++) inv[i] = 255 - edges[i];
     const dist = distanceTransform5(inv, h, w);
     for (let i = 0; i < n; i++) if (dist[i] > 20) dist[i] = 20;
+    // the first blur runs on float32 distances and stays float32
     const b1 = boxBlur3F32(dist, h, w);
     const d8 = new Uint8Array(n);
     for (let i = 0; i < n; i++) d8[i] = Math.trunc(b1[i]);
     const eq = equalizeHist(d8);
     const emb = filter3x3U8(eq, h, w, [-2, -1, 0, -1, 1, 1, 0, 1, 2]);
-    const b2 = boxBlur3(emb, h, w);
+    const b2 = boxBlur3U8(emb, h, w);
     const m = new Float64Array(n);
     let max = 0;
     for (let i = 0; i < n; i++) {
-      m[i] = Math.fround(l8[i] * Math.fround(Math.round(b2[i])));
-      if (m[i] > max) max = m[i];
+      const v = Math.fround(l8[i] * Math.fround(Math.round(b2[i])));
+      m[i] = v;
+      if (v > max) max = v;
     }
-    const colour = [175 / 255, 238 / 255, 238 / 255];
+    const c0 = 175 / 255;
+    const c1 = 238 / 255;
     for (let i = 0; i < n; i++) {
       const mi = max > 0 ? (m[i] / max) * intensity : 0;
-      for (let k = 0; k < 3; k++) {
-        const v = Math.fround(data[3 * i + k] / 255) + mi * colour[k];
-        out[3 * i + k] = (v < 0 ? 0 : v > 1 ? 1 : v) * 255;
-      }
+      const q = 3 * i;
+      const v0 = Math.fround(data[q] / 255) + mi * c0;
+      const v1 = Math.fround(data[q + 1] / 255) + mi * c1;
+      const v2 = Math.fround(data[q + 2] / 255) + mi * c1;
+      out[q] = (v0 < 0 ? 0 : v0 > 1 ? 1 : v0) * 255;
+      out[q + 1] = (v1 < 0 ? 0 : v1 > 1 ? 1 : v1) * 255;
+      out[q + 2] = (v2 < 0 ? 0 : v2 > 1 ? 1 : v2) * 255;
     }
     return out;
   }
   const mask = new Float32Array(n);
   for (let i = 0; i < n; i++) mask[i] = liquid[i] > threshold ? 1 : 0;
   const mb = gaussianFilter(mask, h, w, 1, intensity, 'nearest', 4);
-  const colour = [63 / 255, 42 / 255, 20 / 255];
+  const c0 = 63 / 255;
+  const c1 = 42 / 255;
+  const c2 = 20 / 255;
   for (let i = 0; i < n; i++) {
     const mi = mb[i] < 0.8 ? 0 : mb[i];
-    for (let k = 0; k < 3; k++) {
-      const v = Math.fround(data[3 * i + k] / 255) * (1 - mi) + colour[k] * mi;
-      out[3 * i + k] = (v < 0 ? 0 : v > 1 ? 1 : v) * 255;
-    }
+    const q = 3 * i;
+    const v0 = Math.fround(data[q] / 255) * (1 - mi) + c0 * mi;
+    const v1 = Math.fround(data[q + 1] / 255) * (1 - mi) + c1 * mi;
+    const v2 = Math.fround(data[q + 2] / 255) * (1 - mi) + c2 * mi;
+    out[q] = (v0 < 0 ? 0 : v0 > 1 ? 1 : v0) * 255;
+    out[q + 1] = (v1 < 0 ? 0 : v1 > 1 ? 1 : v1) * 255;
+    out[q + 2] = (v2 < 0 ? 0 : v2 > 1 ? 1 : v2) * 255;
   }
   return out;
 };
-
-/** The first blur runs on float32 distances and stays float32. */
-function boxBlur3F32(src: Float32Array, h: number, w: number): Float32Array {
-  return Float32Array.from(boxBlur3(src, h, w));
-}

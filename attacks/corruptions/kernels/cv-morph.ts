@@ -11,21 +11,22 @@ import { borderIndex } from './border.js';
  * suppression in four directions (tan 22.5° sectors; ties broken as OpenCV: strictly greater than the
  * previous neighbour, ≥ the next on horizontal/vertical, strictly on diagonals), then hysteresis:
  * candidates above `low` kept when 8-connected to one above `high`. Returns 255 on edges, 0 elsewhere.
+ * All integer arithmetic (exact in any order).
  */
 export function canny(src: Uint8Array, h: number, w: number, low: number, high: number): Uint8Array {
   const dx = new Int32Array(h * w);
   const dy = new Int32Array(h * w);
-  const mag = new Int32Array((h + 2) * (w + 2)); // zero border as OpenCV's magnitude buffer
-  const p = pad1(src, h, w, 'nearest');
-  const PW = w + 2;
+  const W = w + 2;
+  const mag = new Int32Array((h + 2) * W); // zero border as OpenCV's magnitude buffer
+  const p = pad1U8(src, h, w, 'nearest');
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      const i = (y + 1) * PW + x + 1;
-      const gx = p[i - PW + 1] + 2 * p[i + 1] + p[i + PW + 1] - p[i - PW - 1] - 2 * p[i - 1] - p[i + PW - 1];
-      const gy = p[i + PW - 1] + 2 * p[i + PW] + p[i + PW + 1] - p[i - PW - 1] - 2 * p[i - PW] - p[i - PW + 1];
+      const i = (y + 1) * W + x + 1;
+      const gx = p[i - W + 1] + 2 * p[i + 1] + p[i + W + 1] - p[i - W - 1] - 2 * p[i - 1] - p[i + W - 1];
+      const gy = p[i + W - 1] + 2 * p[i + W] + p[i + W + 1] - p[i - W - 1] - 2 * p[i - W] - p[i - W + 1];
       dx[y * w + x] = gx;
       dy[y * w + x] = gy;
-      mag[(y + 1) * (w + 2) + x + 1] = Math.abs(gx) + Math.abs(gy);
+      mag[i] = (gx < 0 ? -gx : gx) + (gy < 0 ? -gy : gy);
     }
   }
   const lo = Math.floor(low);
@@ -33,8 +34,8 @@ export function canny(src: Uint8Array, h: number, w: number, low: number, high: 
   const TG22 = Math.round(0.4142135623730950488016887242097 * (1 << 15));
   // 0: not an edge, 1: candidate, 2: strong
   const map = new Uint8Array(h * w);
-  const stack: number[] = [];
-  const W = w + 2;
+  const stack = new Int32Array(h * w);
+  let top = 0;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const j = (y + 1) * W + x + 1;
@@ -58,23 +59,24 @@ export function canny(src: Uint8Array, h: number, w: number, low: number, high: 
       if (!keep) continue;
       if (m > hi) {
         map[y * w + x] = 2;
-        stack.push(y * w + x);
+        stack[top++] = y * w + x;
       } else map[y * w + x] = 1;
     }
   }
-  while (stack.length) {
-    const p = stack.pop()!;
-    const y = (p / w) | 0;
-    const x = p - y * w;
+  while (top > 0) {
+    const q0 = stack[--top];
+    const y = (q0 / w) | 0;
+    const x = q0 - y * w;
     for (let oy = -1; oy <= 1; oy++) {
+      const yy = y + oy;
+      if (yy < 0 || yy >= h) continue;
       for (let ox = -1; ox <= 1; ox++) {
-        const yy = y + oy;
         const xx = x + ox;
-        if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+        if (xx < 0 || xx >= w) continue;
         const q = yy * w + xx;
         if (map[q] === 1) {
           map[q] = 2;
-          stack.push(q);
+          stack[top++] = q;
         }
       }
     }
@@ -96,8 +98,13 @@ export function distanceTransform5(src: Uint8Array, h: number, w: number): Float
   // padded by 2 on every side with "far" cells, so the 5×5 neighbourhood needs no bounds checks
   const W = w + 4;
   const d = new Float64Array((h + 4) * W).fill(INF);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) d[(y + 2) * W + x + 2] = src[y * w + x] === 0 ? 0 : INF;
-  // forward pass: neighbours above and to the left (knight moves C, diagonals B, axis A)
+  for (let y = 0; y < h; y++) {
+    const s = y * w;
+    const o = (y + 2) * W + 2;
+    for (let x = 0; x < w; x++) d[o + x] = src[s + x] === 0 ? 0 : INF;
+  }
+  // forward pass: neighbours above and to the left (knight moves C, diagonals B, axis A). The minimum is
+  // taken with compare-and-keep instead of a 9-argument Math.min (same value: min has no rounding).
   for (let y = 2; y < h + 2; y++) {
     for (let x = 2; x < w + 2; x++) {
       const i = y * W + x;
@@ -105,7 +112,22 @@ export function distanceTransform5(src: Uint8Array, h: number, w: number): Float
       if (v === 0) continue;
       const up2 = i - 2 * W;
       const up1 = i - W;
-      v = Math.min(v, d[up2 - 1] + C, d[up2 + 1] + C, d[up1 - 2] + C, d[up1 - 1] + B, d[up1] + A, d[up1 + 1] + B, d[up1 + 2] + C, d[i - 1] + A);
+      let t = d[up2 - 1] + C;
+      if (t < v) v = t;
+      t = d[up2 + 1] + C;
+      if (t < v) v = t;
+      t = d[up1 - 2] + C;
+      if (t < v) v = t;
+      t = d[up1 - 1] + B;
+      if (t < v) v = t;
+      t = d[up1] + A;
+      if (t < v) v = t;
+      t = d[up1 + 1] + B;
+      if (t < v) v = t;
+      t = d[up1 + 2] + C;
+      if (t < v) v = t;
+      t = d[i - 1] + A;
+      if (t < v) v = t;
       d[i] = v;
     }
   }
@@ -117,32 +139,72 @@ export function distanceTransform5(src: Uint8Array, h: number, w: number): Float
       if (v === 0) continue;
       const dn2 = i + 2 * W;
       const dn1 = i + W;
-      v = Math.min(v, d[dn2 + 1] + C, d[dn2 - 1] + C, d[dn1 + 2] + C, d[dn1 + 1] + B, d[dn1] + A, d[dn1 - 1] + B, d[dn1 - 2] + C, d[i + 1] + A);
+      let t = d[dn2 + 1] + C;
+      if (t < v) v = t;
+      t = d[dn2 - 1] + C;
+      if (t < v) v = t;
+      t = d[dn1 + 2] + C;
+      if (t < v) v = t;
+      t = d[dn1 + 1] + B;
+      if (t < v) v = t;
+      t = d[dn1] + A;
+      if (t < v) v = t;
+      t = d[dn1 - 1] + B;
+      if (t < v) v = t;
+      t = d[dn1 - 2] + C;
+      if (t < v) v = t;
+      t = d[i + 1] + A;
+      if (t < v) v = t;
       d[i] = v;
     }
   }
   const out = new Float32Array(h * w);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = d[(y + 2) * W + x + 2];
+  for (let y = 0; y < h; y++) {
+    const o = (y + 2) * W + 2;
+    const s = y * w;
+    for (let x = 0; x < w; x++) out[s + x] = d[o + x];
+  }
   return out;
 }
 
-/** A copy of an H×W plane with a one-pixel border filled per `mode`, as float64. */
-function pad1(src: ArrayLike<number>, h: number, w: number, mode: 'nearest' | 'mirror'): Float64Array {
+/** The 1-pixel border source index of row/column −1 and n per `mode` (borderIndex, computed once). */
+function edges(n: number, mode: 'nearest' | 'mirror'): [number, number] {
+  return [borderIndex(-1, n, mode), borderIndex(n, n, mode)];
+}
+
+/** A copy of an H×W uint8 plane with a one-pixel border filled per `mode`. */
+function pad1U8(src: Uint8Array, h: number, w: number, mode: 'nearest' | 'mirror'): Uint8Array {
   const PW = w + 2;
-  const p = new Float64Array((h + 2) * PW);
+  const p = new Uint8Array((h + 2) * PW);
+  const [x0, x1] = edges(w, mode);
+  const [y0, y1] = edges(h, mode);
   for (let y = -1; y <= h; y++) {
-    const sy = borderIndex(y, h, mode) * w;
+    const sy = (y < 0 ? y0 : y >= h ? y1 : y) * w;
     const o = (y + 1) * PW;
-    for (let x = -1; x <= w; x++) p[o + x + 1] = src[sy + borderIndex(x, w, mode)];
+    p.set(src.subarray(sy, sy + w), o + 1);
+    p[o] = src[sy + x0];
+    p[o + w + 1] = src[sy + x1];
   }
   return p;
 }
 
-/** cv2.blur(img, (3, 3)): normalised 3×3 box filter, BORDER_REFLECT_101, float result. */
-export function boxBlur3(src: ArrayLike<number>, h: number, w: number): Float64Array {
-  const p = pad1(src, h, w, 'mirror');
+/**
+ * cv2.blur(img, (3, 3)) on a float32 plane: normalised 3×3 box filter, BORDER_REFLECT_101, the nine values
+ * summed row by row left to right in float64, divided by 9, stored as float32.
+ */
+export function boxBlur3F32(src: Float32Array, h: number, w: number): Float32Array {
   const PW = w + 2;
-  const out = new Float64Array(h * w);
+  const p = new Float64Array((h + 2) * PW);
+  const [x0, x1] = edges(w, 'mirror');
+  const [y0, y1] = edges(h, 'mirror');
+  for (let y = -1; y <= h; y++) {
+    const sy = (y < 0 ? y0 : y >= h ? y1 : y) * w;
+    const o = (y + 1) * PW;
+    p.set(src.subarray(sy, sy + w), o + 1);
+    p[o] = src[sy + x0];
+    p[o + w + 1] = src[sy + x1];
+  }
+  const out = new Float32Array(h * w);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = (y + 1) * PW + x + 1;
@@ -152,10 +214,27 @@ export function boxBlur3(src: ArrayLike<number>, h: number, w: number): Float64A
   return out;
 }
 
+/**
+ * cv2.blur(img, (3, 3)) on a uint8 plane (float result): the integer sum of the 3×3 window over 9,
+ * BORDER_REFLECT_101. Integer sums are exact in any order, so column sums are shared between neighbours.
+ */
+export function boxBlur3U8(src: Uint8Array, h: number, w: number): Float64Array {
+  const PW = w + 2;
+  const p = pad1U8(src, h, w, 'mirror');
+  const col = new Int32Array(PW);
+  const out = new Float64Array(h * w);
+  for (let y = 0; y < h; y++) {
+    const r = (y + 1) * PW;
+    for (let x = 0; x < PW; x++) col[x] = p[r - PW + x] + p[r + x] + p[r + PW + x];
+    for (let x = 0; x < w; x++) out[y * w + x] = (col[x] + col[x + 1] + col[x + 2]) / 9;
+  }
+  return out;
+}
+
 /** cv2.equalizeHist: LUT from the cumulative histogram above the lowest occupied level, rounded. */
 export function equalizeHist(src: Uint8Array): Uint8Array {
   const hist = new Int32Array(256);
-  for (const v of src) hist[v]++;
+  for (let k = 0; k < src.length; k++) hist[src[k]]++;
   let i = 0;
   while (i < 256 && hist[i] === 0) i++;
   const total = src.length;
@@ -173,16 +252,20 @@ export function equalizeHist(src: Uint8Array): Uint8Array {
   return out;
 }
 
-/** cv2.filter2D(img, CV_8U, 3×3 kernel): correlation, BORDER_REFLECT_101, rounded and saturated to uint8. */
+/**
+ * cv2.filter2D(img, CV_8U, 3×3 integer kernel): correlation, BORDER_REFLECT_101, saturated to uint8.
+ * Integer weights on uint8 values: the sum is an exact integer (no rounding needed).
+ */
 export function filter3x3U8(src: Uint8Array, h: number, w: number, k: number[]): Uint8Array {
+  const PW = w + 2;
+  const p = pad1U8(src, h, w, 'mirror');
+  const [k0, k1, k2, k3, k4, k5, k6, k7, k8] = k;
   const out = new Uint8Array(h * w);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      let s = 0;
-      for (let oy = -1; oy <= 1; oy++) {
-        const yy = borderIndex(y + oy, h, 'mirror');
-        for (let ox = -1; ox <= 1; ox++) s += k[(oy + 1) * 3 + ox + 1] * src[yy * w + borderIndex(x + ox, w, 'mirror')];
-      }
+      const i = (y + 1) * PW + x + 1;
+      const s =
+        k0 * p[i - PW - 1] + k1 * p[i - PW] + k2 * p[i - PW + 1] + k3 * p[i - 1] + k4 * p[i] + k5 * p[i + 1] + k6 * p[i + PW - 1] + k7 * p[i + PW] + k8 * p[i + PW + 1];
       out[y * w + x] = s <= 0 ? 0 : s >= 255 ? 255 : Math.round(s);
     }
   }
