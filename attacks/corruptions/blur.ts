@@ -4,19 +4,19 @@ import { motionBlur as motionBlurKernel } from './kernels/motion.js';
 import { zoomBlurSum } from './kernels/zoom.js';
 import { npArange } from './params.js';
 import type { CorruptionFn } from './types.js';
-import { clipScale, toUnitFloat64 } from './unit-range.js';
+import { clipScaleU8, toUnitFloat64 } from './unit-range.js';
 
 
 /** imagecorruptions gaussian_blur: skimage gaussian (mode 'nearest', truncate 4) per channel. */
 export const gaussianBlur: CorruptionFn = (img, s, { params }) => {
   const sigma = params.gaussian_blur[s - 1];
-  return clipScale(gaussianFilter(toUnitFloat64(img), img.height, img.width, 3, sigma, 'nearest', 4));
+  return clipScaleU8(gaussianFilter(toUnitFloat64(img), img.height, img.width, 3, sigma, 'nearest', 4));
 };
 
 /** imagecorruptions defocus_blur: cv2.filter2D with the anti-aliased disk (BORDER_REFLECT_101); see kernels/defocus.ts. */
 export const defocusBlur: CorruptionFn = (img, s, { params }) => {
   const [radius, alias] = params.defocus_blur[s - 1];
-  return clipScale(defocusFilter(toUnitFloat64(img), img.height, img.width, 3, radius, alias));
+  return clipScaleU8(defocusFilter(toUnitFloat64(img), img.height, img.width, 3, radius, alias));
 };
 
 /**
@@ -31,25 +31,28 @@ export const glassBlur: CorruptionFn = (img, s, { rng, params }) => {
   const blurred = gaussianFilter(toUnitFloat64(img), h, w, 3, sigma, 'nearest', 4);
   const x = new Uint8Array(blurred.length);
   for (let i = 0; i < x.length; i++) x[i] = Math.trunc(blurred[i] * 255);
-  const span = 2 * delta;
+  // dx = floor(u32 · 2δ / 2³²) − δ: exactly uniform for span 2, 4, 8; bias < 1e-9 otherwise. u · (2δ/2³²)
+  // is that same exact product (2δ/2³² is exact, the product fits 53 bits), and `| 0` floors it.
+  const scale = (2 * delta) / 4294967296;
+  const rowStep = w * 3;
   for (let it = 0; it < iterations; it++) {
     for (let hh = h - delta; hh > delta; hh--) {
-      for (let ww = w - delta; ww > delta; ww--) {
-        // floor(u32 · span / 2³²): exactly uniform for span 2, 4, 8; bias < 1e-9 otherwise
-        const dx = Math.floor((rng.nextUint32() * span) / 4294967296) - delta;
-        const dy = Math.floor((rng.nextUint32() * span) / 4294967296) - delta;
-        const a = (hh * w + ww) * 3;
-        const b = ((hh + dy) * w + (ww + dx)) * 3;
+      for (let ww = w - delta, a = (hh * w + ww) * 3; ww > delta; ww--, a -= 3) {
+        const dx = ((rng.nextUint32() * scale) | 0) - delta;
+        const dy = ((rng.nextUint32() * scale) | 0) - delta;
+        const b = a + dy * rowStep + dx * 3;
         // The reference writes `x[h, w], x[h', w'] = x[h', w'], x[h, w]` on numpy (numba) views: the
         // right-hand side holds views, so the second assignment copies back the already-overwritten pixel.
         // The net effect is a copy x[h, w] ← x[h', w'], not a swap; reproduced here.
-        for (let k = 0; k < 3; k++) x[a + k] = x[b + k];
+        x[a] = x[b];
+        x[a + 1] = x[b + 1];
+        x[a + 2] = x[b + 2];
       }
     }
   }
   const again = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) again[i] = x[i] / 255;
-  return clipScale(gaussianFilter(again, h, w, 3, sigma, 'nearest', 4));
+  return clipScaleU8(gaussianFilter(again, h, w, 3, sigma, 'nearest', 4));
 };
 
 /**

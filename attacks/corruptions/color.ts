@@ -1,35 +1,43 @@
-import { hsvToRgb, rgbToHsv } from './kernels/hsv.js';
+import { adjustHsv } from './kernels/hsv.js';
 import type { CorruptionFn } from './types.js';
-import { clipScale, toUnitFloat64 } from './unit-range.js';
-
 
 /** imagecorruptions brightness: HSV value + c (skimage rgb2hsv/hsv2rgb), clipped. */
 export const brightness: CorruptionFn = (img, s, { params }) => {
   const c = params.brightness[s - 1];
-  const hsv = rgbToHsv(toUnitFloat64(img));
-  for (let i = 2; i < hsv.length; i += 3) hsv[i] = Math.min(1, Math.max(0, hsv[i] + c));
-  return clipScale(hsvToRgb(hsv));
+  return adjustHsv(img.data, false, 1, 0, true, c);
 };
 
 /** imagecorruptions saturate: HSV saturation · mult + add, clipped. */
 export const saturate: CorruptionFn = (img, s, { params }) => {
   const [mult, add] = params.saturate[s - 1];
-  const hsv = rgbToHsv(toUnitFloat64(img));
-  for (let i = 1; i < hsv.length; i += 3) hsv[i] = Math.min(1, Math.max(0, hsv[i] * mult + add));
-  return clipScale(hsvToRgb(hsv));
+  return adjustHsv(img.data, true, mult, add, false, 0);
 };
 
 /** imagecorruptions contrast: (x − per-channel mean)·c + mean, clipped. */
 export const contrast: CorruptionFn = (img, s, { params }) => {
   const c = params.contrast[s - 1];
-  const x = toUnitFloat64(img);
-  const means = [0, 0, 0];
-  for (let i = 0; i < x.length; i++) means[i % 3] += x[i];
-  const count = x.length / 3;
-  for (let k = 0; k < 3; k++) means[k] /= count;
-  for (let i = 0; i < x.length; i++) {
-    const m = means[i % 3];
-    x[i] = (x[i] - m) * c + m;
+  const d = img.data;
+  // per-channel sums of x/255, each accumulated in pixel order
+  let m0 = 0;
+  let m1 = 0;
+  let m2 = 0;
+  for (let i = 0; i < d.length; i += 3) {
+    m0 += d[i] / 255;
+    m1 += d[i + 1] / 255;
+    m2 += d[i + 2] / 255;
   }
-  return clipScale(x);
+  const count = d.length / 3;
+  m0 /= count;
+  m1 /= count;
+  m2 /= count;
+  const out = new Uint8Array(d.length);
+  for (let i = 0; i < d.length; i += 3) {
+    const v0 = (d[i] / 255 - m0) * c + m0;
+    const v1 = (d[i + 1] / 255 - m1) * c + m1;
+    const v2 = (d[i + 2] / 255 - m2) * c + m2;
+    out[i] = (v0 < 0 ? 0 : v0 > 1 ? 1 : v0) * 255;
+    out[i + 1] = (v1 < 0 ? 0 : v1 > 1 ? 1 : v1) * 255;
+    out[i + 2] = (v2 < 0 ? 0 : v2 > 1 ? 1 : v2) * 255;
+  }
+  return out;
 };

@@ -15,3 +15,13 @@ export function clipScale(x: Float64Array): Float64Array {
   }
   return x;
 }
+
+/** clipScale straight into the final uint8 (the store truncates, as the reference's cast): one pass, no float copy. */
+export function clipScaleU8(x: Float64Array): Uint8Array {
+  const out = new Uint8Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    out[i] = (v < 0 ? 0 : v > 1 ? 1 : v) * 255;
+  }
+  return out;
+}

@@ -1,16 +1,21 @@
 /**
- * skimage.color.rgb2hsv / hsv2rgb on interleaved float64 RGB in [0, 1], in place on a copy.
- * Follows skimage's precedence exactly: when several channels equal the max, blue wins over green over
- * red (later assignments overwrite earlier ones), and hue is 0 wherever max == min.
+ * skimage.color.rgb2hsv → adjust → hsv2rgb on uint8 RGB (as x/255 in float64), fused per pixel so no
+ * intermediate H×W×3 float arrays are built. Follows skimage's precedence exactly: when several channels
+ * equal the max, blue wins over green over red (later assignments overwrite earlier ones), and hue is 0
+ * wherever max == min. The adjustment is s ← clip(s·sMul + sAdd, 0, 1) when `adjustS`, v ← clip(v + vAdd,
+ * 0, 1) when `adjustV`; the result is imagecorruptions' clip(x, 0, 1)·255, truncated to uint8.
  */
-export function rgbToHsv(rgb: Float64Array): Float64Array {
-  const out = new Float64Array(rgb.length);
-  for (let i = 0; i < rgb.length; i += 3) {
-    const r = rgb[i];
-    const g = rgb[i + 1];
-    const b = rgb[i + 2];
-    const v = Math.max(r, g, b);
-    const delta = v - Math.min(r, g, b);
+export function adjustHsv(src: Uint8Array, adjustS: boolean, sMul: number, sAdd: number, adjustV: boolean, vAdd: number): Uint8Array {
+  const out = new Uint8Array(src.length);
+  for (let i = 0; i < src.length; i += 3) {
+    const r = src[i] / 255;
+    const g = src[i + 1] / 255;
+    const b = src[i + 2] / 255;
+    let v = r > g ? r : g;
+    if (b > v) v = b;
+    let mn = r < g ? r : g;
+    if (b < mn) mn = b;
+    const delta = v - mn;
     let h = 0;
     let s = 0;
     if (delta !== 0) {
@@ -21,37 +26,45 @@ export function rgbToHsv(rgb: Float64Array): Float64Array {
       h = h / 6;
       h = h - Math.floor(h); // numpy's % 1. for floats (result takes the divisor's sign)
     }
-    out[i] = h;
-    out[i + 1] = s;
-    out[i + 2] = v;
-  }
-  return out;
-}
-
-export function hsvToRgb(hsv: Float64Array): Float64Array {
-  const out = new Float64Array(hsv.length);
-  for (let i = 0; i < hsv.length; i += 3) {
-    const h = hsv[i];
-    const s = hsv[i + 1];
-    const v = hsv[i + 2];
+    if (adjustS) s = Math.min(1, Math.max(0, s * sMul + sAdd));
+    if (adjustV) v = Math.min(1, Math.max(0, v + vAdd));
     const hi6 = Math.floor(h * 6);
     const f = h * 6 - hi6;
     const p = v * (1 - s);
     const q = v * (1 - f * s);
     const t = v * (1 - (1 - f) * s);
     const hi = (((hi6 % 6) + 6) % 6) | 0;
-    let r: number, g: number, b: number;
-    switch (hi) {
-      case 0: [r, g, b] = [v, t, p]; break;
-      case 1: [r, g, b] = [q, v, p]; break;
-      case 2: [r, g, b] = [p, v, t]; break;
-      case 3: [r, g, b] = [p, q, v]; break;
-      case 4: [r, g, b] = [t, p, v]; break;
-      default: [r, g, b] = [v, p, q];
+    let R: number;
+    let G: number;
+    let B: number;
+    if (hi === 0) {
+      R = v;
+      G = t;
+      B = p;
+    } else if (hi === 1) {
+      R = q;
+      G = v;
+      B = p;
+    } else if (hi === 2) {
+      R = p;
+      G = v;
+      B = t;
+    } else if (hi === 3) {
+      R = p;
+      G = q;
+      B = v;
+    } else if (hi === 4) {
+      R = t;
+      G = p;
+      B = v;
+    } else {
+      R = v;
+      G = p;
+      B = q;
     }
-    out[i] = r;
-    out[i + 1] = g;
-    out[i + 2] = b;
+    out[i] = (R < 0 ? 0 : R > 1 ? 1 : R) * 255;
+    out[i + 1] = (G < 0 ? 0 : G > 1 ? 1 : G) * 255;
+    out[i + 2] = (B < 0 ? 0 : B > 1 ? 1 : B) * 255;
   }
   return out;
 }
