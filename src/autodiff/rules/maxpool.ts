@@ -8,6 +8,16 @@
  * MaxUnpool takes ~1.3 ms, ScatterElements ~2.4 ms, a Reshape+Expand upsample with Equal/Where mask
  * ~7.5 ms (broadcasting over the small window axes is slow in onnxruntime).
  *
+ * Index-free backwards that keep the forward MaxPool on the fast NCHWc kernel were measured too
+ * (onnxruntime-node 1.30, 2-core Xeon, one thread, whole gradient step) and lost: the Indices
+ * MaxPool costs ~8 ms on [128,16,28,28] against 0.55 ms for the plain one, but regathering the
+ * windows and scattering back costs as much — SpaceToDepth 1.8 ms, ArgMax over the taps 2.2,
+ * int64 Gather 2.2, Where 2.8, DepthToSpace 3.3, each strided Slice ~1.1. fmnist_cnn step:
+ * 25.1 ms here vs 25.8 (SpaceToDepth + ArgMax → flat indices → MaxUnpool) and 29.9 (ArgMax →
+ * Equal/Where mask → DepthToSpace). ResNet-style stem (3×3/2 pad 1): 73.6 ms vs 102.9 (nine
+ * strided window Slices + ArgMax + per-phase Pad/Sum + DepthToSpace). For the overlapping case
+ * the opset-<16 grouped MaxUnpools were also slower than one ScatterElements (64.8 vs 54.8 ms).
+ *
  * MaxUnpool overwrites rather than adds, so overlapping windows (kernel reach > stride, e.g. the
  * 3×3/2 stem pool of ResNets) can select the same element twice. From opset 16 one
  * ScatterElements with reduction='add' handles them; before, the windows are split into
