@@ -73,15 +73,11 @@ export const frost: CorruptionFn = (img, s, { rng, params, parameterSet, frostTe
   const x0 = rng.int(tw - w);
   // only the crop of the resized texture is computed (same pixels as resizing all, then cropping)
   const crop = cvResizeRegion(tex.data, tex.height, tex.width, 3, th, tw, kind, y0, x0, h, w);
-  const out = new Float64Array(data.length);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      for (let k = 0; k < 3; k++) {
-        const i = (y * w + x) * 3 + k;
-        const v = a * data[i] + b * crop[i];
-        out[i] = v < 0 ? 0 : v > 255 ? 255 : v;
-      }
-    }
+  // written straight to uint8 (the store truncates, as the final cast does)
+  const out = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = a * data[i] + b * crop[i];
+    out[i] = v < 0 ? 0 : v > 255 ? 255 : v;
   }
   return out;
 };
@@ -121,21 +117,24 @@ export const snow: CorruptionFn = (img, s, { rng, params, parameterSet }) => {
       snowLayer[y * w + x] = (v < 0 ? 0 : v > 255 ? 255 : v) / 255;
     }
   }
-  const out = new Float64Array(data.length);
+  // written straight to uint8 (the store truncates, as the final cast does)
+  const out = new Uint8Array(data.length);
   const keep = Math.fround(blend);
   const mix = Math.fround(1 - blend);
-  for (let p = 0; p < h * w; p++) {
-    const r = Math.fround(data[3 * p] / 255);
-    const g = Math.fround(data[3 * p + 1] / 255);
-    const bl = Math.fround(data[3 * p + 2] / 255);
+  const n = h * w;
+  for (let p = 0; p < n; p++) {
+    const q = 3 * p;
+    const r = Math.fround(data[q] / 255);
+    const g = Math.fround(data[q + 1] / 255);
+    const bl = Math.fround(data[q + 2] / 255);
     const gray = Math.fround(Math.fround(0.299 * r + 0.587 * g + 0.114 * bl) * 1.5 + 0.5);
-    const sn = snowLayer[p] + snowLayer[h * w - 1 - p];
-    const px = [r, g, bl];
-    for (let k = 0; k < 3; k++) {
-      const xv = Math.fround(Math.fround(keep * px[k]) + Math.fround(mix * Math.max(px[k], gray)));
-      const v = xv + sn;
-      out[3 * p + k] = (v < 0 ? 0 : v > 1 ? 1 : v) * 255;
-    }
+    const sn = snowLayer[p] + snowLayer[n - 1 - p];
+    const v0 = Math.fround(Math.fround(keep * r) + Math.fround(mix * Math.max(r, gray))) + sn;
+    const v1 = Math.fround(Math.fround(keep * g) + Math.fround(mix * Math.max(g, gray))) + sn;
+    const v2 = Math.fround(Math.fround(keep * bl) + Math.fround(mix * Math.max(bl, gray))) + sn;
+    out[q] = (v0 < 0 ? 0 : v0 > 1 ? 1 : v0) * 255;
+    out[q + 1] = (v1 < 0 ? 0 : v1 > 1 ? 1 : v1) * 255;
+    out[q + 2] = (v2 < 0 ? 0 : v2 > 1 ? 1 : v2) * 255;
   }
   return out;
 };
