@@ -57,7 +57,8 @@ export const elasticTransform: CorruptionFn = (img, s, { rng, params, parameterS
     dx = displacement(h, w, max, sigma, alpha, rng);
     dy = displacement(h, w, max, sigma, alpha, rng);
   }
-  const out = new Float32Array(data.length);
+  // written straight to uint8 (the store truncates, as the final cast does)
+  const out = new Uint8Array(data.length);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const q = y * w + x;
@@ -65,23 +66,26 @@ export const elasticTransform: CorruptionFn = (img, s, { rng, params, parameterS
       const sx = x + dx[q];
       const y0 = Math.floor(sy);
       const x0 = Math.floor(sx);
+      const o = q * 3;
       if (y0 >= 0 && y0 + 1 < h && x0 >= 0 && x0 + 1 < w) {
         // interior: no reflection needed, indices computed once for the three channels
         const fy = sy - y0;
         const fx = sx - x0;
+        const gy = 1 - fy;
+        const gx = 1 - fx;
         const a = (y0 * w + x0) * 3;
         const b = a + w * 3;
-        for (let k = 0; k < 3; k++) {
-          const top = image[a + k] * (1 - fx) + image[a + 3 + k] * fx;
-          const bot = image[b + k] * (1 - fx) + image[b + 3 + k] * fx;
-          const v = Math.fround(top * (1 - fy) + bot * fy);
-          out[q * 3 + k] = (v < 0 ? 0 : v > 1 ? 1 : v) * 255;
-        }
+        const v0 = Math.fround((image[a] * gx + image[a + 3] * fx) * gy + (image[b] * gx + image[b + 3] * fx) * fy);
+        const v1 = Math.fround((image[a + 1] * gx + image[a + 4] * fx) * gy + (image[b + 1] * gx + image[b + 4] * fx) * fy);
+        const v2 = Math.fround((image[a + 2] * gx + image[a + 5] * fx) * gy + (image[b + 2] * gx + image[b + 5] * fx) * fy);
+        out[o] = (v0 < 0 ? 0 : v0 > 1 ? 1 : v0) * 255;
+        out[o + 1] = (v1 < 0 ? 0 : v1 > 1 ? 1 : v1) * 255;
+        out[o + 2] = (v2 < 0 ? 0 : v2 > 1 ? 1 : v2) * 255;
         continue;
       }
       for (let k = 0; k < 3; k++) {
         const v = Math.fround(sampleReflect(image, h, w, sy, sx, k));
-        out[q * 3 + k] = (v < 0 ? 0 : v > 1 ? 1 : v) * 255;
+        out[o + k] = (v < 0 ? 0 : v > 1 ? 1 : v) * 255;
       }
     }
   }
