@@ -5,7 +5,8 @@ import type { CorruptionFn } from './types.js';
 export const gaussianNoise: CorruptionFn = (img, s, { rng, params }) => {
   const c = params.gaussian_noise[s - 1];
   const src = img.data;
-  const out = new Float64Array(src.length);
+  // uint8 output: the store truncates, as the reference's final cast does
+  const out = new Uint8Array(src.length);
   for (let i = 0; i < src.length; i++) out[i] = clip01(src[i] / 255 + c * zigguratNormal(rng)) * 255;
   return out;
 };
@@ -14,7 +15,7 @@ export const gaussianNoise: CorruptionFn = (img, s, { rng, params }) => {
 export const speckleNoise: CorruptionFn = (img, s, { rng, params }) => {
   const c = params.speckle_noise[s - 1];
   const src = img.data;
-  const out = new Float64Array(src.length);
+  const out = new Uint8Array(src.length);
   for (let i = 0; i < src.length; i++) {
     const x = src[i] / 255;
     out[i] = clip01(x + x * c * zigguratNormal(rng)) * 255;
@@ -30,7 +31,7 @@ export const speckleNoise: CorruptionFn = (img, s, { rng, params }) => {
 export const impulseNoise: CorruptionFn = (img, s, { rng, params }) => {
   const c = params.impulse_noise[s - 1];
   const src = img.data;
-  const out = new Float64Array(src.length);
+  const out = new Uint8Array(src.length);
   for (let i = 0; i < src.length; i++) {
     const u = rng.next();
     out[i] = u < c ? (u < c / 2 ? 255 : 0) : src[i];
@@ -45,34 +46,41 @@ export const impulseNoise: CorruptionFn = (img, s, { rng, params }) => {
  */
 export const shotNoise: CorruptionFn = (img, s, { rng, params }) => {
   const c = params.shot_noise[s - 1];
-  const tables = poissonTables(c);
+  const { cdf, start, guide } = poissonTables(c);
   const src = img.data;
-  const out = new Float64Array(src.length);
+  const out = new Uint8Array(src.length);
   for (let i = 0; i < src.length; i++) {
-    const t = tables[src[i]];
+    const v = src[i];
     const u = rng.next();
     // the guide table gives the smallest k with cdf[k] > floor(u·G)/G; step up to the smallest with cdf[k] > u
-    let k = t.guide[Math.floor(u * GUIDE)];
-    while (t.cdf[k] <= u) k++;
+    const base = start[v];
+    let k = guide[v * GUIDE + Math.floor(u * GUIDE)];
+    while (cdf[base + k] <= u) k++;
     out[i] = clip01(k / c) * 255;
   }
   return out;
 };
 
-interface PoissonTable {
+/**
+ * Inverse-CDF tables of the 256 levels, flattened: level v's cdf is cdf[start[v] + k]; its guide table
+ * guide[v·GUIDE + j] = smallest k with cdf[k] > j/GUIDE (Chen & Asau 1974 guide-table inversion).
+ */
+interface PoissonTables {
   cdf: Float64Array;
-  /** guide[j] = smallest k with cdf[k] > j/GUIDE (Chen & Asau 1974 guide-table inversion) */
+  start: Int32Array;
   guide: Int32Array;
 }
 
 const GUIDE = 64;
-const poissonCache = new Map<number, PoissonTable[]>();
+const poissonCache = new Map<number, PoissonTables>();
 
 /** CDF tables of Poisson(v/255·c) for v = 0..255, each extended until the tail mass is below 1e-17. */
-function poissonTables(c: number): PoissonTable[] {
+function poissonTables(c: number): PoissonTables {
   const hit = poissonCache.get(c);
   if (hit) return hit;
-  const tables: PoissonTable[] = [];
+  const all: number[] = [];
+  const start = new Int32Array(256);
+  const guide = new Int32Array(256 * GUIDE);
   for (let v = 0; v < 256; v++) {
     const lam = (v / 255) * c;
     const cdf: number[] = [];
@@ -87,14 +95,15 @@ function poissonTables(c: number): PoissonTable[] {
       if (k > lam && 1 - acc < 1e-17) break;
     }
     cdf[cdf.length - 1] = Infinity; // the last bin takes any remaining mass
-    const guide = new Int32Array(GUIDE);
     let k = 0;
     for (let j = 0; j < GUIDE; j++) {
       while (cdf[k] <= j / GUIDE) k++;
-      guide[j] = k;
+      guide[v * GUIDE + j] = k;
     }
-    tables.push({ cdf: Float64Array.from(cdf), guide });
+    start[v] = all.length;
+    all.push(...cdf);
   }
+  const tables = { cdf: Float64Array.from(all), start, guide };
   poissonCache.set(c, tables);
   return tables;
 }
