@@ -84,11 +84,12 @@ export const zoomBlur: CorruptionFn = (img, s, { params, parameterSet }) => {
   const out = new Float32Array(n);
   zoomBlurSum(x, h, w, 3, zooms, parameterSet === 'cifar', out);
   const denom = zooms.length + 1;
-  const res = new Float32Array(n);
+  // uint8 output; v·255 is first rounded to float32 as the reference's float32 array holds it
+  const res = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     let v = Math.fround(Math.fround(x[i] + out[i]) / denom);
     v = v < 0 ? 0 : v > 1 ? 1 : v;
-    res[i] = v * 255;
+    res[i] = Math.fround(v * 255);
   }
   return res;
 };

@@ -23,9 +23,11 @@ type Plane = Float64Array | Float32Array;
 /*
  * Both passes compute, per output element, exactly scipy's correlate1d sum for symmetric weights:
  * w₀·x₀, then + w_k·(x₋ₖ + x₊ₖ) for k = 1..r in that order, in float64, rounded once to the output type.
- * The loops only reorganise *which* elements are computed together: several neighbouring outputs per
- * iteration keep independent accumulators in registers (V8 neither vectorises nor unrolls), so the adds
- * of different outputs overlap instead of waiting on one dependency chain. Same bytes as the plain loop.
+ * The loops only reorganise which elements are computed together (V8 neither vectorises nor unrolls, and
+ * each typed-array access costs a bounds check): two neighbouring outputs along the filtered axis share
+ * their taps — at tap k, output i needs x[i−k] and x[i+k], output i+1 needs x[i+1−k] and x[i+1+k], and
+ * x[i+k], x[i+1−k] are the values loaded at tap k−1 — so each tap loads two values for two outputs, and
+ * several such pairs run side by side with independent accumulators. Same bytes as the plain loop.
  */
 
 /**
@@ -39,6 +41,11 @@ export function correlateX(src: Float64Array, h: number, w: number, c: number, w
   const wc = weights[r];
   const wk = weights.subarray(r + 1);
   const centre = r * c;
+  // three lanes of pixel pairs (i, i+s): the three channels of two pixels (c = 3), or pixels
+  // (i, i+1), (i+2, i+3), (i+4, i+5) (c = 1); other channel counts take the plain loop
+  const s = c === 3 ? 3 : 1;
+  const lane = c === 3 ? 1 : 2;
+  const paired = c === 3 || c === 1;
   for (let y = 0; y < h; y++) {
     const row = y * n;
     // the row padded once (r pixels each side), so the tap loop has no border branches
@@ -53,32 +60,52 @@ export function correlateX(src: Float64Array, h: number, w: number, c: number, w
       }
     }
     let j = 0;
-    for (; j + 5 < n; j += 6) {
-      const m = j + centre;
-      let a0 = wc * line[m];
-      let a1 = wc * line[m + 1];
-      let a2 = wc * line[m + 2];
-      let a3 = wc * line[m + 3];
-      let a4 = wc * line[m + 4];
-      let a5 = wc * line[m + 5];
-      for (let k = 0, d = c; k < r; k++, d += c) {
-        const p = m - d;
-        const q = m + d;
-        const g = wk[k];
-        a0 += g * (line[p] + line[q]);
-        a1 += g * (line[p + 1] + line[q + 1]);
-        a2 += g * (line[p + 2] + line[q + 2]);
-        a3 += g * (line[p + 3] + line[q + 3]);
-        a4 += g * (line[p + 4] + line[q + 4]);
-        a5 += g * (line[p + 5] + line[q + 5]);
+    if (paired) {
+      const l2 = 2 * lane;
+      for (; j + 5 < n; j += 6) {
+        const m = j + centre;
+        // u*: the left member's current "right" neighbour chain start; d*: the right member's "left"
+        let u0 = line[m];
+        let u1 = line[m + lane];
+        let u2 = line[m + l2];
+        let d0 = line[m + s];
+        let d1 = line[m + lane + s];
+        let d2 = line[m + l2 + s];
+        let a0 = wc * u0;
+        let a1 = wc * u1;
+        let a2 = wc * u2;
+        let b0 = wc * d0;
+        let b1 = wc * d1;
+        let b2 = wc * d2;
+        for (let k = 0, p = m - s, q = m + 2 * s; k < r; k++, p -= s, q += s) {
+          const g = wk[k];
+          const n0 = line[p];
+          const n1 = line[p + lane];
+          const n2 = line[p + l2];
+          const e0 = line[q];
+          const e1 = line[q + lane];
+          const e2 = line[q + l2];
+          a0 += g * (n0 + d0);
+          a1 += g * (n1 + d1);
+          a2 += g * (n2 + d2);
+          b0 += g * (u0 + e0);
+          b1 += g * (u1 + e1);
+          b2 += g * (u2 + e2);
+          u0 = n0;
+          u1 = n1;
+          u2 = n2;
+          d0 = e0;
+          d1 = e1;
+          d2 = e2;
+        }
+        const o = row + j;
+        out[o] = a0;
+        out[o + lane] = a1;
+        out[o + l2] = a2;
+        out[o + s] = b0;
+        out[o + lane + s] = b1;
+        out[o + l2 + s] = b2;
       }
-      const o = row + j;
-      out[o] = a0;
-      out[o + 1] = a1;
-      out[o + 2] = a2;
-      out[o + 3] = a3;
-      out[o + 4] = a4;
-      out[o + 5] = a5;
     }
     for (; j < n; j++) {
       const m = j + centre;
@@ -89,56 +116,107 @@ export function correlateX(src: Float64Array, h: number, w: number, c: number, w
   }
 }
 
-/** Correlate along columns (axis 0, y): the r row pairs of each output row are looked up once per row. */
+/** Correlate along columns (axis 0, y): two output rows at a time, four columns side by side. */
 export function correlateY(src: Float64Array, h: number, w: number, c: number, weights: Float64Array, mode: BorderMode, out: Float64Array): void {
   const r = (weights.length - 1) >> 1;
   const n = w * c;
   const wc = weights[r];
   const wk = weights.subarray(r + 1);
-  const above = new Int32Array(r);
-  const below = new Int32Array(r);
-  for (let y = 0; y < h; y++) {
-    for (let k = 0; k < r; k++) {
-      above[k] = borderIndex(y - k - 1, h, mode) * n;
-      below[k] = borderIndex(y + k + 1, h, mode) * n;
+  // offsets of rows y − k and y + 1 + k (k = 1..r), border-mapped
+  const above = new Int32Array(r + 1);
+  const below = new Int32Array(r + 1);
+  let y = 0;
+  for (; y + 1 < h; y += 2) {
+    for (let k = 1; k <= r; k++) {
+      above[k] = borderIndex(y - k, h, mode) * n;
+      below[k] = borderIndex(y + 1 + k, h, mode) * n;
     }
-    const ce = y * n;
+    const r0 = y * n;
+    const r1 = r0 + n;
     let j = 0;
-    for (; j + 7 < n; j += 8) {
-      const m = ce + j;
-      let a0 = wc * src[m];
-      let a1 = wc * src[m + 1];
-      let a2 = wc * src[m + 2];
-      let a3 = wc * src[m + 3];
-      let a4 = wc * src[m + 4];
-      let a5 = wc * src[m + 5];
-      let a6 = wc * src[m + 6];
-      let a7 = wc * src[m + 7];
-      for (let k = 0; k < r; k++) {
+    for (; j + 3 < n; j += 4) {
+      // u*: rows y − (k−1), d*: rows y + k, carried from the previous tap (k = 1: rows y and y + 1)
+      let u0 = src[r0 + j];
+      let u1 = src[r0 + j + 1];
+      let u2 = src[r0 + j + 2];
+      let u3 = src[r0 + j + 3];
+      let d0 = src[r1 + j];
+      let d1 = src[r1 + j + 1];
+      let d2 = src[r1 + j + 2];
+      let d3 = src[r1 + j + 3];
+      let a0 = wc * u0;
+      let a1 = wc * u1;
+      let a2 = wc * u2;
+      let a3 = wc * u3;
+      let b0 = wc * d0;
+      let b1 = wc * d1;
+      let b2 = wc * d2;
+      let b3 = wc * d3;
+      for (let k = 1; k <= r; k++) {
         const p = above[k] + j;
         const q = below[k] + j;
-        const g = wk[k];
-        a0 += g * (src[p] + src[q]);
-        a1 += g * (src[p + 1] + src[q + 1]);
-        a2 += g * (src[p + 2] + src[q + 2]);
-        a3 += g * (src[p + 3] + src[q + 3]);
-        a4 += g * (src[p + 4] + src[q + 4]);
-        a5 += g * (src[p + 5] + src[q + 5]);
-        a6 += g * (src[p + 6] + src[q + 6]);
-        a7 += g * (src[p + 7] + src[q + 7]);
+        const g = wk[k - 1];
+        const n0 = src[p];
+        const n1 = src[p + 1];
+        const n2 = src[p + 2];
+        const n3 = src[p + 3];
+        const e0 = src[q];
+        const e1 = src[q + 1];
+        const e2 = src[q + 2];
+        const e3 = src[q + 3];
+        a0 += g * (n0 + d0);
+        a1 += g * (n1 + d1);
+        a2 += g * (n2 + d2);
+        a3 += g * (n3 + d3);
+        b0 += g * (u0 + e0);
+        b1 += g * (u1 + e1);
+        b2 += g * (u2 + e2);
+        b3 += g * (u3 + e3);
+        u0 = n0;
+        u1 = n1;
+        u2 = n2;
+        u3 = n3;
+        d0 = e0;
+        d1 = e1;
+        d2 = e2;
+        d3 = e3;
       }
-      out[m] = a0;
-      out[m + 1] = a1;
-      out[m + 2] = a2;
-      out[m + 3] = a3;
-      out[m + 4] = a4;
-      out[m + 5] = a5;
-      out[m + 6] = a6;
-      out[m + 7] = a7;
+      out[r0 + j] = a0;
+      out[r0 + j + 1] = a1;
+      out[r0 + j + 2] = a2;
+      out[r0 + j + 3] = a3;
+      out[r1 + j] = b0;
+      out[r1 + j + 1] = b1;
+      out[r1 + j + 2] = b2;
+      out[r1 + j + 3] = b3;
     }
     for (; j < n; j++) {
+      let u = src[r0 + j];
+      let d = src[r1 + j];
+      let a = wc * u;
+      let b = wc * d;
+      for (let k = 1; k <= r; k++) {
+        const nn = src[above[k] + j];
+        const e = src[below[k] + j];
+        a += wk[k - 1] * (nn + d);
+        b += wk[k - 1] * (u + e);
+        u = nn;
+        d = e;
+      }
+      out[r0 + j] = a;
+      out[r1 + j] = b;
+    }
+  }
+  if (y < h) {
+    // odd height: the last row alone
+    const ce = y * n;
+    for (let k = 1; k <= r; k++) {
+      above[k] = borderIndex(y - k, h, mode) * n;
+      below[k] = borderIndex(y + k, h, mode) * n;
+    }
+    for (let j = 0; j < n; j++) {
       let a = wc * src[ce + j];
-      for (let k = 0; k < r; k++) a += wk[k] * (src[above[k] + j] + src[below[k] + j]);
+      for (let k = 1; k <= r; k++) a += wk[k - 1] * (src[above[k] + j] + src[below[k] + j]);
       out[ce + j] = a;
     }
   }
