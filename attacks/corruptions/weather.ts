@@ -21,16 +21,19 @@ export const fog: CorruptionFn = (img, s, { rng, params }) => {
   let maxVal = 0;
   for (let i = 0; i < data.length; i++) if (data[i] > maxVal) maxVal = data[i];
   maxVal /= 255;
-  const out = new Float64Array(data.length);
+  // written straight to uint8 (the store truncates, as the final cast does)
+  const out = new Uint8Array(data.length);
   const f = maxVal / (maxVal + scale);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const p = scale * plasma[y * size + x];
-      for (let k = 0; k < 3; k++) {
-        const i = (y * w + x) * 3 + k;
-        const v = (data[i] / 255 + p) * f;
-        out[i] = (v < 0 ? 0 : v > 1 ? 1 : v) * 255;
-      }
+      const i = (y * w + x) * 3;
+      const v0 = (data[i] / 255 + p) * f;
+      const v1 = (data[i + 1] / 255 + p) * f;
+      const v2 = (data[i + 2] / 255 + p) * f;
+      out[i] = (v0 < 0 ? 0 : v0 > 1 ? 1 : v0) * 255;
+      out[i + 1] = (v1 < 0 ? 0 : v1 > 1 ? 1 : v1) * 255;
+      out[i + 2] = (v2 < 0 ? 0 : v2 > 1 ? 1 : v2) * 255;
     }
   }
   return out;

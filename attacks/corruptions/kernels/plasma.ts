@@ -13,29 +13,38 @@ export function plasmaFractal(mapsize: number, wibbleDecay: number, rng: Rng): F
   let step = n;
   let wibble = 100;
   const mask = n - 1; // n is a power of two: wrap-around by masking (two's complement handles −half)
-  const at = (y: number, x: number) => m[(y & mask) * n + (x & mask)];
-  const jitter = () => wibble * rng.uniform(-wibble, wibble);
+  // (plain loops, no closures over the mutable `wibble`: V8 then keeps it and `m` in registers)
   while (step >= 2) {
     const half = step >> 1;
     // squares: centre of each square of corners `step` apart
     for (let y = 0; y < n; y += step) {
+      const r0 = y * n;
+      const r1 = ((y + step) & mask) * n;
       for (let x = 0; x < n; x += step) {
-        const s = at(y, x) + at(y + step, x) + at(y, x + step) + at(y + step, x + step);
-        m[(y + half) * n + (x + half)] = s / 4 + jitter();
+        const x1 = (x + step) & mask;
+        const s = m[r0 + x] + m[r1 + x] + m[r0 + x1] + m[r1 + x1];
+        m[(y + half) * n + (x + half)] = s / 4 + wibble * rng.uniform(-wibble, wibble);
       }
     }
     // diamonds on the corner rows: (y, x+half), neighbours centre above/below and corners left/right
     for (let y = 0; y < n; y += step) {
+      const r0 = y * n;
+      const rc = ((y + half) & mask) * n;
+      const ru = ((y - half) & mask) * n;
       for (let x = 0; x < n; x += step) {
-        const s = at(y + half, x + half) + at(y - half, x + half) + at(y, x) + at(y, x + step);
-        m[y * n + (x + half)] = s / 4 + jitter();
+        const xc = (x + half) & mask;
+        const s = m[rc + xc] + m[ru + xc] + m[r0 + x] + m[r0 + ((x + step) & mask)];
+        m[r0 + (x + half)] = s / 4 + wibble * rng.uniform(-wibble, wibble);
       }
     }
     // diamonds on the corner columns: (y+half, x)
     for (let y = 0; y < n; y += step) {
+      const r0 = y * n;
+      const rc = ((y + half) & mask) * n;
+      const r1 = ((y + step) & mask) * n;
       for (let x = 0; x < n; x += step) {
-        const s = at(y + half, x + half) + at(y + half, x - half) + at(y, x) + at(y + step, x);
-        m[(y + half) * n + x] = s / 4 + jitter();
+        const s = m[rc + ((x + half) & mask)] + m[rc + ((x - half) & mask)] + m[r0 + x] + m[r1 + x];
+        m[(y + half) * n + x] = s / 4 + wibble * rng.uniform(-wibble, wibble);
       }
     }
     step = half;
