@@ -125,16 +125,26 @@ export const snow: CorruptionFn = (img, s, { rng, params, parameterSet }) => {
   const keep = Math.fround(blend);
   const mix = Math.fround(1 - blend);
   const n = h * w;
+  // float32(v/255) and float32(keep·that) take 256 values: looked up instead of divided per pixel
+  const unit = new Float64Array(256);
+  const kept = new Float64Array(256);
+  for (let v = 0; v < 256; v++) {
+    unit[v] = Math.fround(v / 255);
+    kept[v] = Math.fround(keep * unit[v]);
+  }
   for (let p = 0; p < n; p++) {
     const q = 3 * p;
-    const r = Math.fround(data[q] / 255);
-    const g = Math.fround(data[q + 1] / 255);
-    const bl = Math.fround(data[q + 2] / 255);
+    const d0 = data[q];
+    const d1 = data[q + 1];
+    const d2 = data[q + 2];
+    const r = unit[d0];
+    const g = unit[d1];
+    const bl = unit[d2];
     const gray = Math.fround(Math.fround(0.299 * r + 0.587 * g + 0.114 * bl) * 1.5 + 0.5);
     const sn = snowLayer[p] + snowLayer[n - 1 - p];
-    const v0 = Math.fround(Math.fround(keep * r) + Math.fround(mix * Math.max(r, gray))) + sn;
-    const v1 = Math.fround(Math.fround(keep * g) + Math.fround(mix * Math.max(g, gray))) + sn;
-    const v2 = Math.fround(Math.fround(keep * bl) + Math.fround(mix * Math.max(bl, gray))) + sn;
+    const v0 = Math.fround(kept[d0] + Math.fround(mix * Math.max(r, gray))) + sn;
+    const v1 = Math.fround(kept[d1] + Math.fround(mix * Math.max(g, gray))) + sn;
+    const v2 = Math.fround(kept[d2] + Math.fround(mix * Math.max(bl, gray))) + sn;
     out[q] = (v0 < 0 ? 0 : v0 > 1 ? 1 : v0) * 255;
     out[q + 1] = (v1 < 0 ? 0 : v1 > 1 ? 1 : v1) * 255;
     out[q + 2] = (v2 < 0 ? 0 : v2 > 1 ? 1 : v2) * 255;
