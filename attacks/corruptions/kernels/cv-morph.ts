@@ -19,14 +19,31 @@ export function canny(src: Uint8Array, h: number, w: number, low: number, high: 
   const W = w + 2;
   const mag = new Int32Array((h + 2) * W); // zero border as OpenCV's magnitude buffer
   const p = pad1U8(src, h, w, 'nearest');
+  // Sobel as sums of the three pixels of each column: gx = v(x+1) − v(x−1) with v = top + 2·mid + bottom,
+  // gy = e(x−1) + 2·e(x) + e(x+1) with e = bottom − top. Column x+1 is read once, the others carried.
   for (let y = 0; y < h; y++) {
+    const t = y * W;
+    const m = t + W;
+    const b = m + W;
+    let vl = p[t] + 2 * p[m] + p[b];
+    let el = p[b] - p[t];
+    let vc = p[t + 1] + 2 * p[m + 1] + p[b + 1];
+    let ec = p[b + 1] - p[t + 1];
     for (let x = 0; x < w; x++) {
-      const i = (y + 1) * W + x + 1;
-      const gx = p[i - W + 1] + 2 * p[i + 1] + p[i + W + 1] - p[i - W - 1] - 2 * p[i - 1] - p[i + W - 1];
-      const gy = p[i + W - 1] + 2 * p[i + W] + p[i + W + 1] - p[i - W - 1] - 2 * p[i - W] - p[i - W + 1];
+      const tr = p[t + x + 2];
+      const mr = p[m + x + 2];
+      const br = p[b + x + 2];
+      const vr = tr + 2 * mr + br;
+      const er = br - tr;
+      const gx = vr - vl;
+      const gy = el + 2 * ec + er;
       dx[y * w + x] = gx;
       dy[y * w + x] = gy;
-      mag[i] = (gx < 0 ? -gx : gx) + (gy < 0 ? -gy : gy);
+      mag[m + x + 1] = (gx < 0 ? -gx : gx) + (gy < 0 ? -gy : gy);
+      vl = vc;
+      el = ec;
+      vc = vr;
+      ec = er;
     }
   }
   const lo = Math.floor(low);
@@ -103,59 +120,99 @@ export function distanceTransform5(src: Uint8Array, h: number, w: number): Float
     const o = (y + 2) * W + 2;
     for (let x = 0; x < w; x++) d[o + x] = src[s + x] === 0 ? 0 : INF;
   }
-  // forward pass: neighbours above and to the left (knight moves C, diagonals B, axis A). The minimum is
-  // taken with compare-and-keep instead of a 9-argument Math.min (same value: min has no rounding).
+  // forward pass: neighbours above and to the left (knight moves C, diagonals B, axis A). The two rows
+  // above are read through sliding windows (one new value each per pixel) and the left neighbour is the
+  // value just computed; the minimum is taken by compare-and-keep (min has no rounding: order is free).
   for (let y = 2; y < h + 2; y++) {
+    const r = y * W;
+    const u2 = r - 2 * W;
+    const u1 = r - W;
+    let p0 = d[u2 + 1]; // up2[x−1]
+    let p1 = d[u2 + 2]; // up2[x]
+    let p2 = d[u2 + 3]; // up2[x+1]
+    let q0 = d[u1];
+    let q1 = d[u1 + 1];
+    let q2 = d[u1 + 2];
+    let q3 = d[u1 + 3];
+    let q4 = d[u1 + 4]; // up1[x−2 … x+2]
+    let left = d[r + 1];
     for (let x = 2; x < w + 2; x++) {
-      const i = y * W + x;
-      let v = d[i];
-      if (v === 0) continue;
-      const up2 = i - 2 * W;
-      const up1 = i - W;
-      let t = d[up2 - 1] + C;
-      if (t < v) v = t;
-      t = d[up2 + 1] + C;
-      if (t < v) v = t;
-      t = d[up1 - 2] + C;
-      if (t < v) v = t;
-      t = d[up1 - 1] + B;
-      if (t < v) v = t;
-      t = d[up1] + A;
-      if (t < v) v = t;
-      t = d[up1 + 1] + B;
-      if (t < v) v = t;
-      t = d[up1 + 2] + C;
-      if (t < v) v = t;
-      t = d[i - 1] + A;
-      if (t < v) v = t;
-      d[i] = v;
+      let v = d[r + x];
+      if (v !== 0) {
+        let t = p0 + C;
+        if (t < v) v = t;
+        t = p2 + C;
+        if (t < v) v = t;
+        t = q0 + C;
+        if (t < v) v = t;
+        t = q1 + B;
+        if (t < v) v = t;
+        t = q2 + A;
+        if (t < v) v = t;
+        t = q3 + B;
+        if (t < v) v = t;
+        t = q4 + C;
+        if (t < v) v = t;
+        t = left + A;
+        if (t < v) v = t;
+        d[r + x] = v;
+      }
+      left = v;
+      p0 = p1;
+      p1 = p2;
+      p2 = d[u2 + x + 2];
+      q0 = q1;
+      q1 = q2;
+      q2 = q3;
+      q3 = q4;
+      q4 = d[u1 + x + 3];
     }
   }
-  // backward pass: the mirrored neighbourhood
+  // backward pass: the mirrored neighbourhood, right to left
   for (let y = h + 1; y >= 2; y--) {
-    for (let x = w + 1; x >= 2; x--) {
-      const i = y * W + x;
-      let v = d[i];
-      if (v === 0) continue;
-      const dn2 = i + 2 * W;
-      const dn1 = i + W;
-      let t = d[dn2 + 1] + C;
-      if (t < v) v = t;
-      t = d[dn2 - 1] + C;
-      if (t < v) v = t;
-      t = d[dn1 + 2] + C;
-      if (t < v) v = t;
-      t = d[dn1 + 1] + B;
-      if (t < v) v = t;
-      t = d[dn1] + A;
-      if (t < v) v = t;
-      t = d[dn1 - 1] + B;
-      if (t < v) v = t;
-      t = d[dn1 - 2] + C;
-      if (t < v) v = t;
-      t = d[i + 1] + A;
-      if (t < v) v = t;
-      d[i] = v;
+    const r = y * W;
+    const b2 = r + 2 * W;
+    const b1 = r + W;
+    const x0 = w + 1;
+    let p0 = d[b2 + x0 + 1]; // dn2[x+1]
+    let p1 = d[b2 + x0]; // dn2[x]
+    let p2 = d[b2 + x0 - 1]; // dn2[x−1]
+    let q0 = d[b1 + x0 + 2];
+    let q1 = d[b1 + x0 + 1];
+    let q2 = d[b1 + x0];
+    let q3 = d[b1 + x0 - 1];
+    let q4 = d[b1 + x0 - 2]; // dn1[x+2 … x−2]
+    let right = d[r + x0 + 1];
+    for (let x = x0; x >= 2; x--) {
+      let v = d[r + x];
+      if (v !== 0) {
+        let t = p0 + C;
+        if (t < v) v = t;
+        t = p2 + C;
+        if (t < v) v = t;
+        t = q0 + C;
+        if (t < v) v = t;
+        t = q1 + B;
+        if (t < v) v = t;
+        t = q2 + A;
+        if (t < v) v = t;
+        t = q3 + B;
+        if (t < v) v = t;
+        t = q4 + C;
+        if (t < v) v = t;
+        t = right + A;
+        if (t < v) v = t;
+        d[r + x] = v;
+      }
+      right = v;
+      p0 = p1;
+      p1 = p2;
+      p2 = d[b2 + x - 2];
+      q0 = q1;
+      q1 = q2;
+      q2 = q3;
+      q3 = q4;
+      q4 = d[b1 + x - 3];
     }
   }
   const out = new Float32Array(h * w);
