@@ -263,9 +263,27 @@ export function boxBlur3F32(src: Float32Array, h: number, w: number): Float32Arr
   }
   const out = new Float32Array(h * w);
   for (let y = 0; y < h; y++) {
+    const t = y * PW;
+    const m = t + PW;
+    const b = m + PW;
+    // the 3×3 window slides right: columns x−1 and x carried, column x+1 read
+    let t0 = p[t];
+    let m0 = p[m];
+    let b0 = p[b];
+    let t1 = p[t + 1];
+    let m1 = p[m + 1];
+    let b1 = p[b + 1];
     for (let x = 0; x < w; x++) {
-      const i = (y + 1) * PW + x + 1;
-      out[y * w + x] = (p[i - PW - 1] + p[i - PW] + p[i - PW + 1] + p[i - 1] + p[i] + p[i + 1] + p[i + PW - 1] + p[i + PW] + p[i + PW + 1]) / 9;
+      const t2 = p[t + x + 2];
+      const m2 = p[m + x + 2];
+      const b2 = p[b + x + 2];
+      out[y * w + x] = (t0 + t1 + t2 + m0 + m1 + m2 + b0 + b1 + b2) / 9;
+      t0 = t1;
+      m0 = m1;
+      b0 = b1;
+      t1 = t2;
+      m1 = m2;
+      b1 = b2;
     }
   }
   return out;
@@ -319,11 +337,28 @@ export function filter3x3U8(src: Uint8Array, h: number, w: number, k: number[]):
   const [k0, k1, k2, k3, k4, k5, k6, k7, k8] = k;
   const out = new Uint8Array(h * w);
   for (let y = 0; y < h; y++) {
+    const t = y * PW;
+    const m = t + PW;
+    const b = m + PW;
+    // the 3×3 window slides right: columns x−1 and x carried, column x+1 read
+    let t0 = p[t];
+    let m0 = p[m];
+    let b0 = p[b];
+    let t1 = p[t + 1];
+    let m1 = p[m + 1];
+    let b1 = p[b + 1];
     for (let x = 0; x < w; x++) {
-      const i = (y + 1) * PW + x + 1;
-      const s =
-        k0 * p[i - PW - 1] + k1 * p[i - PW] + k2 * p[i - PW + 1] + k3 * p[i - 1] + k4 * p[i] + k5 * p[i + 1] + k6 * p[i + PW - 1] + k7 * p[i + PW] + k8 * p[i + PW + 1];
+      const t2 = p[t + x + 2];
+      const m2 = p[m + x + 2];
+      const b2 = p[b + x + 2];
+      const s = k0 * t0 + k1 * t1 + k2 * t2 + k3 * m0 + k4 * m1 + k5 * m2 + k6 * b0 + k7 * b1 + k8 * b2;
       out[y * w + x] = s <= 0 ? 0 : s >= 255 ? 255 : Math.round(s);
+      t0 = t1;
+      m0 = m1;
+      b0 = b1;
+      t1 = t2;
+      m1 = m2;
+      b1 = b2;
     }
   }
   return out;
