@@ -104,18 +104,17 @@ export function defocusFilter(src: Float64Array, h: number, w: number, c: number
   // residual taps in list order) but compute four neighbouring outputs per iteration with the running sums
   // in registers, instead of sweeping the whole plane once per term.
   for (let ch = 0; ch < c; ch++) {
+    // the padded plane of this channel and its row prefix sums, in one pass
     for (let py = 0; py < ph; py++) {
       const sr = rowSrc[py] + ch;
       const o = py * pw;
-      for (let px = 0; px < pw; px++) plane[o + px] = src[sr + colSrc[px]];
-    }
-    for (let py = 0; py < ph; py++) {
-      let acc = 0;
       const base = py * pstride;
-      const o = py * pw;
+      let acc = 0;
       prefix[base] = 0;
       for (let px = 0; px < pw; px++) {
-        acc += plane[o + px];
+        const v = src[sr + colSrc[px]];
+        plane[o + px] = v;
+        acc += v;
         prefix[base + px + 1] = acc;
       }
     }
@@ -151,10 +150,30 @@ export function defocusFilter(src: Float64Array, h: number, w: number, c: number
     // G (separable) ⊛ mid, valid → h × w
     for (let my = 0; my < mh; my++) {
       const o = my * mw;
+      const t = my * w;
+      if (ksize === 3) {
+        // 3 taps: the window slides, one new mid value per output (same sum order 0 + g₀m₀ + g₁m₁ + g₂m₂)
+        const g0 = g[0];
+        const g1 = g[1];
+        const g2 = g[2];
+        let m0 = mid[o];
+        let m1 = mid[o + 1];
+        for (let x = 0; x < w; x++) {
+          const m2 = mid[o + x + 2];
+          let a = 0;
+          a += g0 * m0;
+          a += g1 * m1;
+          a += g2 * m2;
+          tmp[t + x] = a * dval;
+          m0 = m1;
+          m1 = m2;
+        }
+        continue;
+      }
       for (let x = 0; x < w; x++) {
         let a = 0;
         for (let j = 0; j < ksize; j++) a += g[j] * mid[o + x + j];
-        tmp[my * w + x] = a * dval;
+        tmp[t + x] = a * dval;
       }
     }
     for (let y = 0; y < h; y++) {
