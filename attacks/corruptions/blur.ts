@@ -4,7 +4,7 @@ import { motionBlur as motionBlurKernel } from './kernels/motion.js';
 import { zoomBlurSum } from './kernels/zoom.js';
 import { npArange } from './params.js';
 import type { CorruptionFn } from './types.js';
-import { clipScaleU8, toUnitFloat64 } from './unit-range.js';
+import { clipScaleU8, toUnitFloat64, unitFloat64 } from './unit-range.js';
 
 
 /** imagecorruptions gaussian_blur: skimage gaussian (mode 'nearest', truncate 4) per channel. */
@@ -50,9 +50,7 @@ export const glassBlur: CorruptionFn = (img, s, { rng, params }) => {
       }
     }
   }
-  const again = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) again[i] = x[i] / 255;
-  return clipScaleU8(gaussianFilter(again, h, w, 3, sigma, 'nearest', 4));
+  return clipScaleU8(gaussianFilter(unitFloat64(x), h, w, 3, sigma, 'nearest', 4));
 };
 
 /**
