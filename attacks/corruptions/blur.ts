@@ -61,10 +61,11 @@ export const glassBlur: CorruptionFn = (img, s, { rng, params }) => {
 export const motionBlur: CorruptionFn = (img, s, { rng, params }) => {
   const [radius, sigma] = params.motion_blur[s - 1];
   const angle = rng.uniform(-45, 45);
-  const src = Float64Array.from(img.data);
-  const out = motionBlurKernel(src, img.height, img.width, 3, radius, sigma, angle);
-  for (let i = 0; i < out.length; i++) out[i] = out[i] < 0 ? 0 : out[i] > 255 ? 255 : out[i];
-  return out;
+  const out = motionBlurKernel(img.data, img.height, img.width, 3, radius, sigma, angle);
+  // clipped and cast straight into uint8 (the store truncates)
+  const res = new Uint8Array(out.length);
+  for (let i = 0; i < out.length; i++) res[i] = out[i] < 0 ? 0 : out[i] > 255 ? 255 : out[i];
+  return res;
 };
 
 /**

@@ -3,9 +3,10 @@
  * a one-sided kernel of width 2·radius+1 with weights exp(−i²/(2σ²)), i = 0..width−1, normalised;
  * tap i adds the image shifted by round-half-down(i·(sin θ, cos θ)) pixels towards −(dy, dx), where the
  * shift replicates the edge row/column (np.roll, then the wrapped part overwritten by the edge).
- * Stops early when a shift reaches the image size, as the reference does.
+ * Stops early when a shift reaches the image size, as the reference does. `src` may be the uint8 image
+ * itself (its values are exact in float64).
  */
-export function motionBlur(src: Float64Array, h: number, w: number, c: number, radius: number, sigma: number, angleDeg: number): Float64Array {
+export function motionBlur(src: Float64Array | Uint8Array, h: number, w: number, c: number, radius: number, sigma: number, angleDeg: number): Float64Array {
   const width = radius * 2 + 1;
   const kernel = new Float64Array(width);
   let z = 0;
