@@ -4,7 +4,7 @@ import { motionBlur as motionBlurKernel } from './kernels/motion.js';
 import { zoomBlurSum } from './kernels/zoom.js';
 import { npArange } from './params.js';
 import type { CorruptionFn } from './types.js';
-import { clipScaleU8, toUnitFloat64, unitFloat64 } from './unit-range.js';
+import { clipScaleU8, toUnitFloat64, UNIT, unitFloat64 } from './unit-range.js';
 
 
 /** imagecorruptions gaussian_blur: skimage gaussian (mode 'nearest', truncate 4) per channel. */
@@ -79,7 +79,7 @@ export const zoomBlur: CorruptionFn = (img, s, { params, parameterSet }) => {
   const w = img.width;
   const n = img.data.length;
   const x = new Float32Array(n);
-  for (let i = 0; i < n; i++) x[i] = img.data[i] / 255;
+  for (let i = 0; i < n; i++) x[i] = UNIT[img.data[i]];
   const out = new Float32Array(n);
   zoomBlurSum(x, h, w, 3, zooms, parameterSet === 'cifar', out);
   const denom = zooms.length + 1;

@@ -185,7 +185,17 @@ export function zoomBlurSum(x: Float32Array, h: number, w: number, c: number, zo
       const rb = L.rb[y];
       const fy = L.fy[y];
       const gy = L.gy[y];
-      for (let j = L.j0; j < L.j1; j++) blended[j] = x[ra + j] * gy + x[rb + j] * fy;
+      const j1 = L.j1;
+      if (c === 3) {
+        // a pixel (three values) per iteration: a third of the loop overhead
+        for (let j = L.j0; j < j1; j += 3) {
+          const p = ra + j;
+          const q = rb + j;
+          blended[j] = x[p] * gy + x[q] * fy;
+          blended[j + 1] = x[p + 1] * gy + x[q + 1] * fy;
+          blended[j + 2] = x[p + 2] * gy + x[q + 2] * fy;
+        }
+      } else for (let j = L.j0; j < j1; j++) blended[j] = x[ra + j] * gy + x[rb + j] * fy;
       const { xa, xb, fx, gx, cols } = L;
       if (c === 3) {
         for (let xx = 0; xx < cols; xx++) {
