@@ -11,7 +11,15 @@ export function toUnitFloat64(img: Rgb8): Float64Array {
 /** uint8 values → float64 v/255. */
 export function unitFloat64(data: Uint8Array): Float64Array {
   const out = new Float64Array(data.length);
-  for (let i = 0; i < out.length; i++) out[i] = UNIT[data[i]];
+  const n = data.length;
+  let i = 0;
+  // three per iteration (a pixel): less loop overhead, which V8 does not unroll away
+  for (; i + 2 < n; i += 3) {
+    out[i] = UNIT[data[i]];
+    out[i + 1] = UNIT[data[i + 1]];
+    out[i + 2] = UNIT[data[i + 2]];
+  }
+  for (; i < n; i++) out[i] = UNIT[data[i]];
   return out;
 }
 
@@ -21,7 +29,17 @@ export function unitFloat64(data: Uint8Array): Float64Array {
  */
 export function clipScaleU8(x: Float64Array): Uint8Array {
   const out = new Uint8Array(x.length);
-  for (let i = 0; i < x.length; i++) {
+  const n = x.length;
+  let i = 0;
+  for (; i + 2 < n; i += 3) {
+    const v0 = x[i];
+    const v1 = x[i + 1];
+    const v2 = x[i + 2];
+    out[i] = (v0 < 0 ? 0 : v0 > 1 ? 1 : v0) * 255;
+    out[i + 1] = (v1 < 0 ? 0 : v1 > 1 ? 1 : v1) * 255;
+    out[i + 2] = (v2 < 0 ? 0 : v2 > 1 ? 1 : v2) * 255;
+  }
+  for (; i < n; i++) {
     const v = x[i];
     out[i] = (v < 0 ? 0 : v > 1 ? 1 : v) * 255;
   }
