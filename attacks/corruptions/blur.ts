@@ -30,7 +30,12 @@ export const glassBlur: CorruptionFn = (img, s, { rng, params }) => {
   const w = img.width;
   const blurred = gaussianFilter(toUnitFloat64(img), h, w, 3, sigma, 'nearest', 4);
   const x = new Uint8Array(blurred.length);
-  for (let i = 0; i < x.length; i++) x[i] = Math.trunc(blurred[i] * 255);
+  // (the uint8 store truncates: values are in [0, 255]; a pixel per iteration)
+  for (let i = 0; i < x.length; i += 3) {
+    x[i] = blurred[i] * 255;
+    x[i + 1] = blurred[i + 1] * 255;
+    x[i + 2] = blurred[i + 2] * 255;
+  }
   // dx = floor(u32 · 2δ / 2³²) − δ: exactly uniform for span 2, 4, 8; bias < 1e-9 otherwise. u · (2δ/2³²)
   // is that same exact product (2δ/2³² is exact, the product fits 53 bits), and `| 0` floors it.
   const scale = (2 * delta) / 4294967296;
@@ -64,7 +69,14 @@ export const motionBlur: CorruptionFn = (img, s, { rng, params }) => {
   const out = motionBlurKernel(img.data, img.height, img.width, 3, radius, sigma, angle);
   // clipped and cast straight into uint8 (the store truncates)
   const res = new Uint8Array(out.length);
-  for (let i = 0; i < out.length; i++) res[i] = out[i] < 0 ? 0 : out[i] > 255 ? 255 : out[i];
+  for (let i = 0; i < out.length; i += 3) {
+    const v0 = out[i];
+    const v1 = out[i + 1];
+    const v2 = out[i + 2];
+    res[i] = v0 < 0 ? 0 : v0 > 255 ? 255 : v0;
+    res[i + 1] = v1 < 0 ? 0 : v1 > 255 ? 255 : v1;
+    res[i + 2] = v2 < 0 ? 0 : v2 > 255 ? 255 : v2;
+  }
   return res;
 };
 
