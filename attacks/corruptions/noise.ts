@@ -46,7 +46,7 @@ export const impulseNoise: CorruptionFn = (img, s, { rng, params }) => {
  */
 export const shotNoise: CorruptionFn = (img, s, { rng, params }) => {
   const c = params.shot_noise[s - 1];
-  const { cdf, start, guide } = poissonTables(c);
+  const { cdf, start, guide, value } = poissonTables(c);
   const src = img.data;
   const out = new Uint8Array(src.length);
   for (let i = 0; i < src.length; i++) {
@@ -56,7 +56,7 @@ export const shotNoise: CorruptionFn = (img, s, { rng, params }) => {
     const base = start[v];
     let k = guide[v * GUIDE + Math.floor(u * GUIDE)];
     while (cdf[base + k] <= u) k++;
-    out[i] = clip01(k / c) * 255;
+    out[i] = value[k];
   }
   return out;
 };
@@ -69,6 +69,8 @@ interface PoissonTables {
   cdf: Float64Array;
   start: Int32Array;
   guide: Int32Array;
+  /** clip(k/c, 0, 1)·255 for every k a table can return (looked up instead of divided per pixel) */
+  value: Float64Array;
 }
 
 const GUIDE = 64;
@@ -103,7 +105,11 @@ function poissonTables(c: number): PoissonTables {
     start[v] = all.length;
     all.push(...cdf);
   }
-  const tables = { cdf: Float64Array.from(all), start, guide };
+  let longest = 0;
+  for (let v = 0; v < 256; v++) longest = Math.max(longest, (v < 255 ? start[v + 1] : all.length) - start[v]);
+  const value = new Float64Array(longest);
+  for (let k = 0; k < longest; k++) value[k] = clip01(k / c) * 255;
+  const tables = { cdf: Float64Array.from(all), start, guide, value };
   poissonCache.set(c, tables);
   return tables;
 }
