@@ -91,16 +91,28 @@ export const zoomBlur: CorruptionFn = (img, s, { params, parameterSet }) => {
   const w = img.width;
   const n = img.data.length;
   const x = new Float32Array(n);
-  for (let i = 0; i < n; i++) x[i] = UNIT[img.data[i]];
+  const d = img.data;
+  for (let i = 0; i < n; i += 3) {
+    x[i] = UNIT[d[i]];
+    x[i + 1] = UNIT[d[i + 1]];
+    x[i + 2] = UNIT[d[i + 2]];
+  }
   const out = new Float32Array(n);
   zoomBlurSum(x, h, w, 3, zooms, parameterSet === 'cifar', out);
   const denom = zooms.length + 1;
   // uint8 output; v·255 is first rounded to float32 as the reference's float32 array holds it
   const res = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    let v = Math.fround(Math.fround(x[i] + out[i]) / denom);
-    v = v < 0 ? 0 : v > 1 ? 1 : v;
-    res[i] = Math.fround(v * 255);
+  const f = Math.fround;
+  for (let i = 0; i < n; i += 3) {
+    let v0 = f(f(x[i] + out[i]) / denom);
+    let v1 = f(f(x[i + 1] + out[i + 1]) / denom);
+    let v2 = f(f(x[i + 2] + out[i + 2]) / denom);
+    v0 = v0 < 0 ? 0 : v0 > 1 ? 1 : v0;
+    v1 = v1 < 0 ? 0 : v1 > 1 ? 1 : v1;
+    v2 = v2 < 0 ? 0 : v2 > 1 ? 1 : v2;
+    res[i] = f(v0 * 255);
+    res[i + 1] = f(v1 * 255);
+    res[i + 2] = f(v2 * 255);
   }
   return res;
 };

@@ -1,6 +1,7 @@
 import { borderIndex } from './kernels/border.js';
 import { gaussianFilter } from './kernels/gaussian.js';
 import type { CorruptionFn } from './types.js';
+import { UNIT } from './unit-range.js';
 
 /**
  * scipy.ndimage.map_coordinates(order=1, mode='reflect') at one (y, x) on channel k of an H×W×3 float
@@ -42,7 +43,11 @@ export const elasticTransform: CorruptionFn = (img, s, { rng, params, parameterS
   const p = params.elastic_transform[s - 1];
   const { width: w, height: h, data } = img;
   let image: Float32Array = new Float32Array(data.length);
-  for (let i = 0; i < data.length; i++) image[i] = data[i] / 255;
+  for (let i = 0; i < data.length; i += 3) {
+    image[i] = UNIT[data[i]];
+    image[i + 1] = UNIT[data[i + 1]];
+    image[i + 2] = UNIT[data[i + 2]];
+  }
   let dx: Float32Array;
   let dy: Float32Array;
   if (parameterSet === 'cifar') {

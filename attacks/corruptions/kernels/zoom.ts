@@ -177,7 +177,13 @@ export function zoomBlurSum(x: Float32Array, h: number, w: number, c: number, zo
     const o = y * n;
     for (const L of layers) {
       if (L.identity) {
-        for (let j = 0; j < n; j++) out[o + j] += x[o + j];
+        let j = 0;
+        for (; j + 2 < n; j += 3) {
+          out[o + j] += x[o + j];
+          out[o + j + 1] += x[o + j + 1];
+          out[o + j + 2] += x[o + j + 2];
+        }
+        for (; j < n; j++) out[o + j] += x[o + j];
         continue;
       }
       if (y >= L.rows) continue;
