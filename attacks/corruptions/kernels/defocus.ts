@@ -101,7 +101,7 @@ export function defocusFilter(src: Float64Array, h: number, w: number, c: number
   const resV = Float64Array.from(resid, (t) => t.v);
   const resOff = Int32Array.from(resid, (t) => (P + t.dy) * pw + P + t.dx);
   // The loops below keep every output element's sum in the original order (D runs by dy; G taps; then the
-  // residual taps in list order) but compute four neighbouring outputs per iteration with the running sums
+  // residual taps in list order) but compute eight neighbouring outputs per iteration with the running sums
   // in registers, instead of sweeping the whole plane once per term.
   for (let ch = 0; ch < c; ch++) {
     // the padded plane of this channel and its row prefix sums, in one pass
@@ -123,11 +123,15 @@ export function defocusFilter(src: Float64Array, h: number, w: number, c: number
       const rb = my * pstride;
       const o = my * mw;
       let mx = 0;
-      for (; mx + 3 < mw; mx += 4) {
+      for (; mx + 7 < mw; mx += 8) {
         let a0 = 0;
         let a1 = 0;
         let a2 = 0;
         let a3 = 0;
+        let a4 = 0;
+        let a5 = 0;
+        let a6 = 0;
+        let a7 = 0;
         for (let k = 0; k < nRuns; k++) {
           const l = rb + lo[k] + mx;
           const u = rb + hi[k] + mx;
@@ -135,11 +139,19 @@ export function defocusFilter(src: Float64Array, h: number, w: number, c: number
           a1 += prefix[u + 1] - prefix[l + 1];
           a2 += prefix[u + 2] - prefix[l + 2];
           a3 += prefix[u + 3] - prefix[l + 3];
+          a4 += prefix[u + 4] - prefix[l + 4];
+          a5 += prefix[u + 5] - prefix[l + 5];
+          a6 += prefix[u + 6] - prefix[l + 6];
+          a7 += prefix[u + 7] - prefix[l + 7];
         }
         mid[o + mx] = a0;
         mid[o + mx + 1] = a1;
         mid[o + mx + 2] = a2;
         mid[o + mx + 3] = a3;
+        mid[o + mx + 4] = a4;
+        mid[o + mx + 5] = a5;
+        mid[o + mx + 6] = a6;
+        mid[o + mx + 7] = a7;
       }
       for (; mx < mw; mx++) {
         let a = 0;
