@@ -32,7 +32,8 @@ type Plane = Float64Array | Float32Array;
 
 /**
  * Correlate an H×W×C image with `weights` along rows (axis 1, x) into `out`. Edges follow `mode`.
- * Float64 only, so V8 compiles one monomorphic loop (gaussianFilter does the float32 rounding).
+ * Float64 only, so V8 compiles one monomorphic loop (gaussianFilter does the float32 rounding). `out` may
+ * be `src` (each row is copied to a line buffer before it is overwritten).
  */
 export function correlateX(src: Float64Array, h: number, w: number, c: number, weights: Float64Array, mode: BorderMode, out: Float64Array): void {
   const r = (weights.length - 1) >> 1;
@@ -245,7 +246,7 @@ export function gaussianFilter<T extends Plane>(
   // scipy stores the intermediate in the input's type
   if (f32) for (let i = 0; i < tmp.length; i++) tmp[i] = Math.fround(tmp[i]);
   if (!(sx > 0)) return (f32 ? new Float32Array(tmp) : tmp) as T;
-  const out = new Float64Array(src.length);
-  correlateX(tmp, h, w, c, gaussianWeights(sx, truncate), mode, out);
-  return (f32 ? new Float32Array(out) : out) as T;
+  // in place: correlateX copies each row into its padded line buffer before writing that row
+  correlateX(tmp, h, w, c, gaussianWeights(sx, truncate), mode, tmp);
+  return (f32 ? new Float32Array(tmp) : tmp) as T;
 }
