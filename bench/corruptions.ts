@@ -1,3 +1,4 @@
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { ALL_CORRUPTIONS, corrupt, loadFrostTextures, SEVERITIES } from '../attacks/corruptions/index.js';
@@ -19,31 +20,39 @@ async function load(name: string): Promise<RawImage> {
 
 /**
  * Corruption speed on 224×224 images, one core (main thread, frost textures preloaded): ms per image per
- * corruption at severity 3 (median of `repeats`, after two warm-up sweeps), the sum over all 19, and the full
- * 19 × 5 sweep in images/s — in-process and through the 2-thread worker pool.
+ * corruption and severity (median of `repeats`, after two warm-up sweeps), the sum over all 19 at each
+ * severity (the issue-5 target is severity 3), and the full 19 × 5 sweep in images/s — in-process and
+ * through the 2-thread worker pool. The machine and its load average are recorded with the numbers: on a
+ * shared machine other processes' work inflates every timing.
  */
 export async function benchCorruptions(repeats = 15): Promise<{ title: string; markdown: string }> {
   const images = [await load('astronaut'), await load('coffee')];
   const frostTextures = await loadFrostTextures();
+  const load0 = loadavg()[0];
   // warm-up: two full sweeps, so the per-corruption timings below are steady-state (an audit corrupts
   // thousands of images; the first few of each kind run before V8 has optimised the hot loops)
   let w = 0;
   for (let rep = 0; rep < 2; rep++) for (const name of ALL_CORRUPTIONS) for (const s of SEVERITIES) await corrupt(images[w % 2], name, s, { seed: w++, frostTextures });
   const rows: string[] = [];
-  let total = 0;
+  const totals = SEVERITIES.map(() => 0);
   for (const name of ALL_CORRUPTIONS) {
-    const times: number[] = [];
-    for (let r = 0; r <= repeats; r++) {
-      const img = images[r % 2];
-      const t0 = performance.now();
-      await corrupt(img, name, 3, { seed: r, frostTextures });
-      if (r > 0) times.push(performance.now() - t0);
+    const cells: string[] = [];
+    for (const [si, severity] of SEVERITIES.entries()) {
+      const times: number[] = [];
+      for (let r = 0; r <= repeats; r++) {
+        const img = images[r % 2];
+        const t0 = performance.now();
+        await corrupt(img, name, severity, { seed: r, frostTextures });
+        if (r > 0) times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      const med = times[times.length >> 1];
+      totals[si] += med;
+      cells.push(severity === 3 ? `**${med.toFixed(2)}**` : med.toFixed(2));
     }
-    times.sort((a, b) => a - b);
-    const med = times[times.length >> 1];
-    total += med;
-    rows.push(`| ${name} | ${med.toFixed(2)} |`);
+    rows.push(`| ${name} | ${cells.join(' | ')} |`);
   }
+  const total = totals[2];
   // full sweep, one core
   const t0 = performance.now();
   let count = 0;
@@ -72,12 +81,16 @@ export async function benchCorruptions(repeats = 15): Promise<{ title: string; m
   await pool.close();
   const markdown = [
     `All 19 corruptions at severity 3 on one 224×224 image, one core: **${total.toFixed(1)} ms** (target < ${TARGET_ALL_19_MS} ms; imagecorruptions ≈ ${REFERENCE_ALL_19_MS} ms, so ${(REFERENCE_ALL_19_MS / total).toFixed(1)}× faster).`,
+    `At severities 1–5: ${totals.map((t) => t.toFixed(1)).join(', ')} ms.`,
     '',
     `Full 19 × 5 sweep: ${sweepOne.toFixed(1)} corrupted images/s on one core; ${sweepPool.toFixed(1)} images/s through the worker pool (${poolMode}, 2 threads).`,
     '',
-    '| corruption (severity 3) | ms / image |',
-    '|---|---|',
+    `Measured on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), Node ${process.version}, 1-minute load average ${load0.toFixed(2)} when the run started (other processes sharing the cores inflate every timing; near 0 means an idle machine). Absolute times differ a lot between machines: attacks/corruptions/README.md compares versions on one machine.`,
+    '',
+    '| corruption | s1 | s2 | s3 (target) | s4 | s5 |',
+    '|---|---:|---:|---:|---:|---:|',
     ...rows,
+    `| **all 19** | ${totals.map((t, i) => (i === 2 ? `**${t.toFixed(1)}**` : t.toFixed(1))).join(' | ')} |`,
   ].join('\n');
   return { title: 'Natural corruptions (224×224)', markdown };
 }
