@@ -1,6 +1,7 @@
 import type { Batch } from '../tensor.js';
 import type { Layout } from '../models/types.js';
 import type { RawImage } from './types.js';
+import { unitFloatsSimd } from './unit-simd.js';
 
 /** Image layouts a batch can be in (tabular 'NC' has no pixels). */
 export type ImageLayout = Exclude<Layout, 'NC'>;
@@ -14,10 +15,9 @@ function imageLayout(layout: Layout): ImageLayout {
 const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
 /**
- * out[offset + i] = src[i] / 255 (as float32) for every byte of src. Unrolled by four: measured on
- * 784,000 bytes (1000 Fashion-MNIST images) 0.79 ms against 1.27 ms for the plain loop; on the
- * fixture CNN that conversion is ~15% of inference time, so it decides how close a clean pass gets
- * to a bare onnxruntime loop (BENCHMARKS.md). Unrolling by eight was slower (1.02 ms).
+ * out[offset + i] = src[i] / 255 (as float32) for every byte of src: the JavaScript path, used where
+ * WebAssembly SIMD is unavailable (unit-simd.ts) and for single images. Unrolled by four: measured on
+ * 784,000 bytes 0.79 ms against 1.27 ms for the plain loop (unrolling by eight: 1.02 ms).
  */
 export function bytesToUnit(src: Uint8Array, out: Float32Array, offset = 0): void {
   const n = src.length;
@@ -42,7 +42,7 @@ export function rawImagesToBatch(images: readonly RawImage[], layout: Layout): B
   if (images.length === 0) throw new Error('rawImagesToBatch needs at least one image');
   const { width: w, height: h, channels: c } = images[0];
   const per = w * h * c;
-  const out = new Float32Array(images.length * per);
+  const direct = lay === 'NHWC' || c === 1;
   for (let n = 0; n < images.length; n++) {
     const img = images[n];
     if (img.width !== w || img.height !== h || img.channels !== c) {
@@ -53,9 +53,21 @@ export function rawImagesToBatch(images: readonly RawImage[], layout: Layout): B
     if (img.data.length !== per) {
       throw new Error(`rawImagesToBatch: image ${n} has ${img.data.length} bytes, expected ${per} (${h}x${w}x${c})`);
     }
+  }
+  const shape = lay === 'NHWC' ? [images.length, h, w, c] : [images.length, c, h, w];
+  if (direct) {
+    // Same byte order in and out: one SIMD pass over the whole batch where available (unit-simd.ts).
+    const simd = unitFloatsSimd(
+      images.map((im) => im.data),
+      images.length * per,
+    );
+    if (simd) return { data: simd, shape };
+  }
+  const out = new Float32Array(images.length * per);
+  for (let n = 0; n < images.length; n++) {
     const base = n * per;
-    const src = img.data;
-    if (lay === 'NHWC' || c === 1) {
+    const src = images[n].data;
+    if (direct) {
       bytesToUnit(src, out, base);
     } else {
       const plane = h * w;
@@ -64,7 +76,6 @@ export function rawImagesToBatch(images: readonly RawImage[], layout: Layout): B
       }
     }
   }
-  const shape = lay === 'NHWC' ? [images.length, h, w, c] : [images.length, c, h, w];
   return { data: out, shape };
 }
 

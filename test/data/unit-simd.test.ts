@@ -1,0 +1,84 @@
+import { describe, expect, test } from 'vitest';
+import { bytesToUnit, rawImagesToBatch } from '../../src/data/convert.js';
+import { SIMD_UNIT_MAX_VALUES, simdUnitAvailable, unitFloatsSimd } from '../../src/data/unit-simd.js';
+import { Rng } from '../../src/random.js';
+
+function randomBytes(n: number, seed: number): Uint8Array {
+  const rng = new Rng(seed);
+  return Uint8Array.from({ length: n }, () => Math.floor(rng.next() * 256));
+}
+
+function jsUnit(bytes: Uint8Array): Float32Array {
+  const out = new Float32Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i] / 255;
+  return out;
+}
+
+describe('uint8 → float32 v/255 with WebAssembly SIMD', () => {
+  test('is available on Node 20 (so the fast path is what the benchmarks measure)', () => {
+    expect(simdUnitAvailable()).toBe(true);
+  });
+
+  test('equals v / 255 rounded to float32 for every byte value, and the unrolled JavaScript loop', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, v) => v);
+    const simd = unitFloatsSimd([all], 256)!;
+    for (let v = 0; v < 256; v++) expect(simd[v]).toBe(Math.fround(v / 255));
+    const js = new Float32Array(256);
+    bytesToUnit(all, js);
+    expect(Array.from(simd)).toEqual(Array.from(js));
+  });
+
+  test('concatenates parts of any length (not multiples of 8), across memory growth, without stale values', () => {
+    const parts = [randomBytes(13, 1), randomBytes(784, 2), randomBytes(1, 3), randomBytes(3 * 1000, 4)];
+    const total = parts.reduce((a, p) => a + p.length, 0);
+    const all = new Uint8Array(total);
+    let off = 0;
+    for (const p of parts) {
+      all.set(p, off);
+      off += p.length;
+    }
+    expect(Array.from(unitFloatsSimd(parts, total)!)).toEqual(Array.from(jsUnit(all)));
+    // A larger call grows the memory; a smaller one after it must not see the larger one's tail.
+    const big = randomBytes(300_000, 5);
+    expect(Array.from(unitFloatsSimd([big], big.length)!.subarray(299_990))).toEqual(Array.from(jsUnit(big).subarray(299_990)));
+    const small = randomBytes(9, 6);
+    const out = unitFloatsSimd([small], 9)!;
+    expect(out.length).toBe(9);
+    expect(Array.from(out)).toEqual(Array.from(jsUnit(small)));
+  });
+
+  test('returns an independent array each call', () => {
+    const a = unitFloatsSimd([Uint8Array.of(255, 0)], 2)!;
+    unitFloatsSimd([Uint8Array.of(0, 255)], 2);
+    expect(Array.from(a)).toEqual([1, 0]);
+  });
+
+  test('declines batches over the memory cap and a length mismatch is an error', () => {
+    expect(unitFloatsSimd([], SIMD_UNIT_MAX_VALUES + 1)).toBeNull();
+    expect(() => unitFloatsSimd([new Uint8Array(4)], 5)).toThrow(/expected 5/);
+  });
+
+  test('rawImagesToBatch gives the same floats through the SIMD and the JavaScript paths, in both layouts', () => {
+    const images = [0, 1, 2].map((k) => ({ data: randomBytes(4 * 5 * 3, 10 + k), width: 5, height: 4, channels: 3 }));
+    const nhwc = rawImagesToBatch(images, 'NHWC');
+    const expected = new Float32Array(3 * 60);
+    images.forEach((im, k) => bytesToUnit(im.data, expected, k * 60));
+    expect(Array.from(nhwc.data)).toEqual(Array.from(expected));
+    expect(nhwc.shape).toEqual([3, 4, 5, 3]);
+    const nchw = rawImagesToBatch(images, 'NCHW'); // channel-first: the transposing JavaScript path
+    expect(nchw.data[1 * 60 + 2 * 20 + 7]).toBe(Math.fround(images[1].data[7 * 3 + 2] / 255));
+    const gray = [{ data: randomBytes(16, 20), width: 4, height: 4, channels: 1 }];
+    expect(Array.from(rawImagesToBatch(gray, 'NCHW').data)).toEqual(Array.from(jsUnit(gray[0].data)));
+  });
+});
+
+test('consecutive views of one buffer (images cut from one file chunk) convert like separate copies', () => {
+  const chunk = randomBytes(10 * 7, 30);
+  const views = Array.from({ length: 10 }, (_, k) => chunk.subarray(k * 7, (k + 1) * 7));
+  // A gap (a skipped record) and a view of another buffer break the run.
+  const mixed = [views[0], views[1], views[3], randomBytes(7, 31), views[4], views[5]];
+  const expected = new Float32Array(6 * 7);
+  mixed.forEach((v, k) => bytesToUnit(v, expected, k * 7));
+  expect(Array.from(unitFloatsSimd(mixed, 42)!)).toEqual(Array.from(expected));
+  expect(Array.from(unitFloatsSimd(views, 70)!)).toEqual(Array.from(jsUnit(chunk)));
+});
