@@ -36,8 +36,10 @@ export function bytesToUnit(src: Uint8Array, out: Float32Array, offset = 0): voi
  * Turn uint8 HWC images (all the same size and channel count) into a model-input batch in pixel space
  * [0, 1] (value / 255) and the given layout: [N, C, H, W] for NCHW, [N, H, W, C] for NHWC.
  * Pure; used by the loaders and by probes that corrupt raw pixels and feed them back to the model.
+ * `into` (at least N·H·W·C long) receives the values instead of a new array; the batch's data is then
+ * a view of its first N·H·W·C values.
  */
-export function rawImagesToBatch(images: readonly RawImage[], layout: Layout): Batch {
+export function rawImagesToBatch(images: readonly RawImage[], layout: Layout, into?: Float32Array): Batch {
   const lay = imageLayout(layout);
   if (images.length === 0) throw new Error('rawImagesToBatch needs at least one image');
   const { width: w, height: h, channels: c } = images[0];
@@ -55,15 +57,26 @@ export function rawImagesToBatch(images: readonly RawImage[], layout: Layout): B
     }
   }
   const shape = lay === 'NHWC' ? [images.length, h, w, c] : [images.length, c, h, w];
+  const total = images.length * per;
+  if (into && into.length < total) throw new Error(`rawImagesToBatch: the output buffer holds ${into.length} values, the batch needs ${total}`);
+  const out = into ? into.subarray(0, total) : null;
   if (direct) {
     // Same byte order in and out: one SIMD pass over the whole batch where available (unit-simd.ts).
     const simd = unitFloatsSimd(
       images.map((im) => im.data),
-      images.length * per,
+      total,
+      out ?? undefined,
     );
     if (simd) return { data: simd, shape };
   }
-  const out = new Float32Array(images.length * per);
+  return { data: unitLoop(images, lay, out ?? new Float32Array(total)), shape };
+}
+
+/** The JavaScript path of rawImagesToBatch (sizes already checked). */
+function unitLoop(images: readonly RawImage[], lay: ImageLayout, out: Float32Array): Float32Array {
+  const { width: w, height: h, channels: c } = images[0];
+  const per = w * h * c;
+  const direct = lay === 'NHWC' || c === 1;
   for (let n = 0; n < images.length; n++) {
     const base = n * per;
     const src = images[n].data;
@@ -76,7 +89,7 @@ export function rawImagesToBatch(images: readonly RawImage[], layout: Layout): B
       }
     }
   }
-  return { data: out, shape };
+  return out;
 }
 
 /**

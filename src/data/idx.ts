@@ -255,7 +255,7 @@ export class IdxDataset implements Dataset {
     checkBatchSize(batchSize);
     const { height, width, channels } = this.header;
     if (matchesTarget({ height, width, channels }, this.target)) {
-      yield* this.directBatches(batchSize, options.images ?? this.includeImagesByDefault);
+      yield* this.directBatches(batchSize, options.images ?? this.includeImagesByDefault, options.transient ?? false);
       return;
     }
     yield* imageBatches(this.candidates(), {
@@ -274,9 +274,12 @@ export class IdxDataset implements Dataset {
    * chunks, without the per-sample promise pipeline that resizing needs (which cost more than
    * inference on small models; see BENCHMARKS.md). Same values, order, ids and skips.
    */
-  private async *directBatches(batchSize: number, includeImages: boolean): AsyncGenerator<DataBatch> {
+  private async *directBatches(batchSize: number, includeImages: boolean, transient: boolean): AsyncGenerator<DataBatch> {
     const { count, height, width, channels } = this.header;
     const per = height * width * channels;
+    // Two buffers in turn for a transient consumer (BatchOptions.transient): batch k+2 reuses batch k's.
+    const buffers = transient ? [new Float32Array(batchSize * per), new Float32Array(batchSize * per)] : null;
+    let turn = 0;
     const perChunk = Math.max(batchSize, Math.floor(idxReadSettings.chunkBytes / per));
     const { images: ih, labels: lh } = this.header;
     const limit = this.spec.limit ?? Infinity;
@@ -286,7 +289,7 @@ export class IdxDataset implements Dataset {
     const flush = (): DataBatch => {
       const images = pending.map((p) => p.image);
       const batch: DataBatch = {
-        x: rawImagesToBatch(images, this.target.layout),
+        x: rawImagesToBatch(images, this.target.layout, buffers?.[turn++ % 2]),
         labels: Int32Array.from(pending, (p) => p.label),
         ids: pending.map((p) => p.id),
         indices: pending.map((p) => p.index),

@@ -32,6 +32,13 @@ export interface DataBatch {
 export interface BatchOptions {
   /** Also deliver `DataBatch.images` (uint8 HWC) for image datasets; default off to save memory. */
   images?: boolean;
+  /**
+   * The consumer reads `x` of a batch only until it has asked for the batch after next, so the dataset
+   * may write batch k+2 into batch k's buffer (two buffers in turn, no allocation per batch). Used by
+   * the clean pass, which predicts each batch once with one batch of prefetch: a fresh 400 KB array per
+   * batch cost 10–15 ms per 10,000 Fashion-MNIST images in page faults and GC (BENCHMARKS.md).
+   */
+  transient?: boolean;
 }
 
 export interface Dataset {

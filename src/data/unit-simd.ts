@@ -103,11 +103,11 @@ export function simdUnitAvailable(): boolean {
 export const SIMD_UNIT_MAX_VALUES = 4 << 20;
 
 /**
- * The bytes of `parts`, concatenated, as float32 v / 255 (a new array of `total` values), or null
- * when WebAssembly SIMD is unavailable or `total` exceeds SIMD_UNIT_MAX_VALUES. `total` must equal the
- * parts' summed length.
+ * The bytes of `parts`, concatenated, as float32 v / 255 (a new array of `total` values, or written
+ * into `out`, which must hold exactly `total`), or null when WebAssembly SIMD is unavailable or `total`
+ * exceeds SIMD_UNIT_MAX_VALUES. `total` must equal the parts' summed length.
  */
-export function unitFloatsSimd(parts: readonly Uint8Array[], total: number): Float32Array | null {
+export function unitFloatsSimd(parts: readonly Uint8Array[], total: number, out?: Float32Array): Float32Array | null {
   if (total > SIMD_UNIT_MAX_VALUES) return null;
   kernel ??= instantiate();
   if (!kernel) return null;
@@ -130,5 +130,8 @@ export function unitFloatsSimd(parts: readonly Uint8Array[], total: number): Flo
   }
   if (off !== total) throw new Error(`unitFloatsSimd: parts hold ${off} bytes, expected ${total}`);
   kernel.conv(0, dst, padded);
-  return new Float32Array(kernel.memory.buffer, dst, total).slice();
+  const floats = new Float32Array(kernel.memory.buffer, dst, total);
+  if (!out) return floats.slice();
+  out.set(floats);
+  return out;
 }

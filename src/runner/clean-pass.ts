@@ -12,9 +12,10 @@ export async function computeCleanPass(model: Model, dataset: Dataset, batchSize
   const groups: Record<string, string[]> = Object.fromEntries(dataset.groupColumns.map((c) => [c, [] as string[]]));
   const task = progress.task('clean predictions', dataset.size ?? 0);
   let numClasses = 0;
-  // Ask for the next batch before predicting this one, so decoding overlaps inference
-  // (onnxruntime runs off the JS thread).
-  const it = dataset.batches(batchSize)[Symbol.asyncIterator]();
+  // Ask for the next batch before predicting this one: file reads overlap inference (onnxruntime-node
+  // runs inference itself on the JS thread, so decoding does not). Each x is read only by predict()
+  // before the batch after next is requested, so the dataset may reuse its buffers (transient).
+  const it = dataset.batches(batchSize, { transient: true })[Symbol.asyncIterator]();
   let pending = it.next();
   for (;;) {
     const r = await pending;

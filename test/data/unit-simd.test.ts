@@ -82,3 +82,20 @@ test('consecutive views of one buffer (images cut from one file chunk) convert l
   expect(Array.from(unitFloatsSimd(mixed, 42)!)).toEqual(Array.from(expected));
   expect(Array.from(unitFloatsSimd(views, 70)!)).toEqual(Array.from(jsUnit(chunk)));
 });
+
+test('writes into a given buffer view when asked (transient batches), same values', () => {
+  const bytes = randomBytes(100, 40);
+  const into = new Float32Array(128).fill(-1);
+  const view = into.subarray(0, 100);
+  const out = unitFloatsSimd([bytes], 100, view)!;
+  expect(out).toBe(view);
+  expect(Array.from(out)).toEqual(Array.from(jsUnit(bytes)));
+  expect(into[100]).toBe(-1);
+  const images = [{ data: bytes.subarray(0, 50), width: 5, height: 10, channels: 1 }];
+  const big = new Float32Array(64);
+  const b = rawImagesToBatch(images, 'NCHW', big);
+  expect(b.data.buffer).toBe(big.buffer);
+  expect(b.data.length).toBe(50);
+  expect(Array.from(b.data)).toEqual(Array.from(jsUnit(bytes.subarray(0, 50))));
+  expect(() => rawImagesToBatch(images, 'NCHW', new Float32Array(10))).toThrow(/holds 10 values/);
+});
