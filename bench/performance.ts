@@ -147,8 +147,8 @@ probes:
           `(target ≥ 90%): ${ratio >= 0.9 ? 'met' : 'NOT met'}.`,
         '',
         'onnxruntime-node runs inference synchronously on the JavaScript thread, so decoding cannot hide behind it: on a model this small the ' +
-          'u8 → float32 conversion is what separates the probe from the bare loop, which is why faultline converts whole batches with ' +
-          'WebAssembly SIMD (src/data/unit-simd.ts).',
+          'u8 → float32 conversion and its memory are what separate the probe from the bare loop, which is why faultline converts whole ' +
+          'batches with WebAssembly SIMD (src/data/unit-simd.ts) into two reused buffers (BatchOptions.transient).',
         '',
         'Fixed costs per audit, on the 1000 fixture images (the figures above exclude them):',
         '',
