@@ -17,6 +17,11 @@
  * Equal/Where mask → DepthToSpace). ResNet-style stem (3×3/2 pad 1): 73.6 ms vs 102.9 (nine
  * strided window Slices + ArgMax + per-phase Pad/Sum + DepthToSpace). For the overlapping case
  * the opset-<16 grouped MaxUnpools were also slower than one ScatterElements (64.8 vs 54.8 ms).
+ * Also exact but slower, the stem pool alone on [128,16,32,32] (one thread): window taps by a one-hot
+ * Conv to 9 channels, a −∞ padding mask, ArgMax (first max), Equal/Where, one-hot ConvTranspose to
+ * sum the overlapping windows back — 46.7 ms against 26.0 for Indices + ScatterElements; every full
+ * pass over the 9×-tap tensor costs 3–10 ms. A double-precision plain MaxPool is as slow as the
+ * Indices one: the cost is onnxruntime's generic pooling kernel (~20 ns per output), not the Indices.
  *
  * MaxUnpool overwrites rather than adds, so overlapping windows (kernel reach > stride, e.g. the
  * 3×3/2 stem pool of ResNets) can select the same element twice. From opset 16 one
