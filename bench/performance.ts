@@ -5,6 +5,10 @@ import * as ort from 'onnxruntime-node';
 import { parseConfigText } from '../src/config/load.js';
 import { packageRoot } from '../src/paths.js';
 import { runAudit } from '../src/runner/audit.js';
+import { bytesToUnit } from '../src/data/convert.js';
+import { unitFloatsSimd } from '../src/data/unit-simd.js';
+import { loadModel } from '../src/models/load.js';
+import { modelSpecFromConfig } from '../src/models/spec.js';
 
 export interface BenchSection {
   title: string;
@@ -49,23 +53,27 @@ export async function benchPerformance(repeats = 9, copies = 10): Promise<BenchS
   const unit = Float32Array.from({ length: 256 }, (_, v) => v / 255);
   const opts: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', executionProviders: ['cpu'] };
 
+  /** Runs the first `count` images through `session` in batches; `input(s, m)` gives batch s…s+m. */
+  const runAll = async (session: ort.InferenceSession, count: number, input: (s: number, m: number) => Float32Array): Promise<void> => {
+    for (let s = 0; s < count; s += batch) {
+      const m = Math.min(batch, count - s);
+      await session.run({ input: new ort.Tensor('float32', input(s, m), [m, 1, 28, 28]) });
+    }
+  };
+  const preDecoded = (s: number, m: number) => x.subarray(s * per, (s + m) * per);
+
   /** ms to run all n images through a fresh session (creation not timed); `decode` reads the file too. */
   const bare = async (decode: boolean): Promise<number> => {
     const session = await ort.InferenceSession.create(modelPath, opts);
     const t0 = performance.now();
     const bytes = decode ? readFileSync(imagesPath).subarray(16) : null;
-    for (let s = 0; s < n; s += batch) {
-      const m = Math.min(batch, n - s);
-      let xs: Float32Array;
-      if (bytes) {
-        xs = new Float32Array(m * per);
-        const src = bytes.subarray(s * per, (s + m) * per);
-        for (let i = 0; i < xs.length; i++) xs[i] = unit[src[i]];
-      } else {
-        xs = x.subarray(s * per, (s + m) * per);
-      }
-      await session.run({ input: new ort.Tensor('float32', xs, [m, 1, 28, 28]) });
-    }
+    await runAll(session, n, (s, m) => {
+      if (!bytes) return preDecoded(s, m);
+      const xs = new Float32Array(m * per);
+      const src = bytes.subarray(s * per, (s + m) * per);
+      for (let i = 0; i < xs.length; i++) xs[i] = unit[src[i]];
+      return xs;
+    });
     const ms = performance.now() - t0;
     await session.release();
     return ms;
@@ -116,10 +124,7 @@ probes:
       // Fixed costs: a whole cold audit of the 1000 fixture images against session creation + run.
       t0 = performance.now();
       const session = await ort.InferenceSession.create(modelPath, opts);
-      for (let s = 0; s < 1000; s += batch) {
-        const m = Math.min(batch, 1000 - s);
-        await session.run({ input: new ort.Tensor('float32', x.subarray(s * per, (s + m) * per), [m, 1, 28, 28]) });
-      }
+      await runAll(session, 1000, preDecoded);
       await session.release();
       coldBareMs.push(performance.now() - t0);
       t0 = performance.now();
@@ -128,6 +133,18 @@ probes:
     }
     const med = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
     const ips = (ms: number, count = n) => ((count / ms) * 1000).toFixed(0);
+    const decode = decodeTimings(pixels.subarray(0, 1000 * per), batch * per);
+    const spec = modelSpecFromConfig(stream.config.model!, stream.baseDir);
+    const loadEager: number[] = [];
+    const loadDeferred: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      for (const [times, deferGradients] of [[loadEager, false], [loadDeferred, true]] as const) {
+        const t0 = performance.now();
+        const m = await loadModel(spec, { deferGradients });
+        times.push(performance.now() - t0);
+        await m.dispose();
+      }
+    }
     const ratio = med(bareMs) / med(probeMs);
     const ratioDecode = med(bareDecodeMs) / med(probeMs);
     const row = (label: string, ms: number, count = n) => `| ${label} | ${ips(ms, count)} | ${ms.toFixed(1)} |`;
@@ -157,11 +174,64 @@ probes:
         row('bare: create a session + run the 1000 pre-decoded images', med(coldBareMs), 1000),
         row('faultline audit: load the model (sha256, protobuf read, session) + open, fingerprint and stream the data + probe + results', med(coldAuditMs), 1000),
         '',
-        `Model load inside the ${n}-image audit: ${med(loadMs).toFixed(1)} ms (gradient graphs are not built when no probe needs gradients); ` +
-          `whole ${n}-image audit ${med(auditMs).toFixed(1)} ms.`,
+        `Model load inside the ${n}-image audit: ${med(loadMs).toFixed(1)} ms; whole ${n}-image audit ${med(auditMs).toFixed(1)} ms. ` +
+          `Loading the model alone: ${med(loadEager).toFixed(1)} ms with its gradient graph built at load, ${med(loadDeferred).toFixed(1)} ms deferred ` +
+          '(what an audit without gradient probes does).',
+        '',
+        `Decoding the 1000 fixture images (u8 → float32 v/255, batches of ${batch}, median of 51; no inference):`,
+        '',
+        '| decoder | ms |',
+        '|---|---:|',
+        ...decode.map(([label, ms]) => `| ${label} | ${ms.toFixed(2)} |`),
       ].join('\n'),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * ms to convert `bytes` to float32 v/255 in chunks of `chunk` values by each decoder faultline has or
+ * could use (median of 51 rounds, interleaved): the figures the comments in src/data/convert.ts and
+ * src/data/unit-simd.ts refer to.
+ */
+function decodeTimings(bytes: Uint8Array, chunk: number): [string, number][] {
+  const table = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+  const reused = new Float32Array(chunk);
+  const decoders: [string, () => void][] = [
+    ['plain loop, table lookup, fresh array per batch', () => {
+      for (let s = 0; s < bytes.length; s += chunk) {
+        const src = bytes.subarray(s, s + chunk);
+        const out = new Float32Array(src.length);
+        for (let i = 0; i < src.length; i++) out[i] = table[src[i]];
+      }
+    }],
+    ['bytesToUnit (unrolled ×4), fresh array per batch', () => {
+      for (let s = 0; s < bytes.length; s += chunk) {
+        const src = bytes.subarray(s, s + chunk);
+        bytesToUnit(src, new Float32Array(src.length));
+      }
+    }],
+    ['WebAssembly SIMD, fresh array per batch', () => {
+      for (let s = 0; s < bytes.length; s += chunk) {
+        const src = bytes.subarray(s, s + chunk);
+        unitFloatsSimd([src], src.length);
+      }
+    }],
+    ['WebAssembly SIMD into a reused buffer (transient batches)', () => {
+      for (let s = 0; s < bytes.length; s += chunk) {
+        const src = bytes.subarray(s, s + chunk);
+        unitFloatsSimd([src], src.length, reused.subarray(0, src.length));
+      }
+    }],
+  ];
+  const times = decoders.map(() => [] as number[]);
+  for (let r = 0; r < 53; r++) {
+    decoders.forEach(([, fn], k) => {
+      const t0 = performance.now();
+      fn();
+      if (r >= 2) times[k].push(performance.now() - t0);
+    });
+  }
+  return decoders.map(([label], k) => [label, [...times[k]].sort((a, b) => a - b)[times[k].length >> 1]]);
 }

@@ -2,6 +2,7 @@ import { boxBlur3F32, boxBlur3U8, canny, distanceTransform5, equalizeHist, filte
 import { gaussianFilter } from './kernels/gaussian.js';
 import { zigguratNormal } from './kernels/normal.js';
 import type { CorruptionFn } from './types.js';
+import { UNIT_F32 } from './unit-range.js';
 
 /**
  * imagecorruptions spatter. A liquid layer N(loc, scale) is smoothed (gaussian σ) and thresholded.
@@ -21,8 +22,7 @@ export const spatter: CorruptionFn = (img, s, { rng, params }) => {
   // written straight to uint8 (the store truncates, as the final cast does)
   const out = new Uint8Array(data.length);
   // float32(v/255) takes 256 values: looked up instead of divided per element
-  const unit = new Float64Array(256);
-  for (let v = 0; v < 256; v++) unit[v] = Math.fround(v / 255);
+  const unit = UNIT_F32;
   if (mode === 0) {
     const l8 = new Uint8Array(n);
     for (let i = 0; i < n; i++) l8[i] = Math.trunc(liquid[i] * 255) & 255; // numpy astype(uint8) wraps

@@ -4,6 +4,7 @@ import { plasmaFractal } from './kernels/plasma.js';
 import { cvResizeRegion } from './kernels/resize.js';
 import { clippedZoom } from './kernels/zoom.js';
 import type { CorruptionFn } from './types.js';
+import { UNIT_F32 } from './unit-range.js';
 
 function nextPowerOf2(x: number): number {
   return x <= 1 ? 1 : 2 ** Math.ceil(Math.log2(x));
@@ -126,12 +127,9 @@ export const snow: CorruptionFn = (img, s, { rng, params, parameterSet }) => {
   const mix = Math.fround(1 - blend);
   const n = h * w;
   // float32(v/255) and float32(keep·that) take 256 values: looked up instead of divided per pixel
-  const unit = new Float64Array(256);
+  const unit = UNIT_F32;
   const kept = new Float64Array(256);
-  for (let v = 0; v < 256; v++) {
-    unit[v] = Math.fround(v / 255);
-    kept[v] = Math.fround(keep * unit[v]);
-  }
+  for (let v = 0; v < 256; v++) kept[v] = Math.fround(keep * unit[v]);
   for (let p = 0; p < n; p++) {
     const q = 3 * p;
     const d0 = data[q];

@@ -11,13 +11,13 @@ function imageLayout(layout: Layout): ImageLayout {
   return layout;
 }
 
-/** v / 255 for every byte value, as float32: a table lookup is several times faster than dividing. */
+/** v / 255 for every byte value, as float32: a table lookup is cheaper than a division per element. */
 const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
 /**
  * out[offset + i] = src[i] / 255 (as float32) for every byte of src: the JavaScript path, used where
- * WebAssembly SIMD is unavailable (unit-simd.ts) and for single images. Unrolled by four: measured on
- * 784,000 bytes 0.79 ms against 1.27 ms for the plain loop (unrolling by eight: 1.02 ms).
+ * WebAssembly SIMD is unavailable (unit-simd.ts). Unrolled by four, which V8 does not do itself; the
+ * decoding table of BENCHMARKS.md compares it with the plain loop.
  */
 export function bytesToUnit(src: Uint8Array, out: Float32Array, offset = 0): void {
   const n = src.length;
@@ -69,18 +69,17 @@ export function rawImagesToBatch(images: readonly RawImage[], layout: Layout, in
     );
     if (simd) return { data: simd, shape };
   }
-  return { data: unitLoop(images, lay, out ?? new Float32Array(total)), shape };
+  return { data: unitLoop(images, !direct, out ?? new Float32Array(total)), shape };
 }
 
-/** The JavaScript path of rawImagesToBatch (sizes already checked). */
-function unitLoop(images: readonly RawImage[], lay: ImageLayout, out: Float32Array): Float32Array {
+/** The JavaScript path of rawImagesToBatch (sizes already checked): byte order kept, or HWC → CHW. */
+function unitLoop(images: readonly RawImage[], toChw: boolean, out: Float32Array): Float32Array {
   const { width: w, height: h, channels: c } = images[0];
   const per = w * h * c;
-  const direct = lay === 'NHWC' || c === 1;
   for (let n = 0; n < images.length; n++) {
     const base = n * per;
     const src = images[n].data;
-    if (direct) {
+    if (!toChw) {
       bytesToUnit(src, out, base);
     } else {
       const plane = h * w;

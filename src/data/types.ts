@@ -36,7 +36,8 @@ export interface BatchOptions {
    * The consumer reads `x` of a batch only until it has asked for the batch after next, so the dataset
    * may write batch k+2 into batch k's buffer (two buffers in turn, no allocation per batch). Used by
    * the clean pass, which predicts each batch once with one batch of prefetch: a fresh 400 KB array per
-   * batch cost 10–15 ms per 10,000 Fashion-MNIST images in page faults and GC (BENCHMARKS.md).
+   * batch costs page faults and GC on the hot path (BENCHMARKS.md, performance section: the decoding
+   * table's fresh-array vs reused-buffer rows).
    */
   transient?: boolean;
 }

@@ -3,10 +3,10 @@
  *
  * Why hand-written: onnxruntime-node runs inference synchronously on the JavaScript thread, so
  * decoding a batch cannot overlap inference and every millisecond of it shows in the clean-pass
- * throughput. On the fixture CNN the best plain-JavaScript loop (an unrolled table lookup,
- * convert.ts) costs ~12% of inference time; this module brings the conversion plus its copies to about
- * a third of that (measured on 1000 Fashion-MNIST images: 0.66 ms against 1.45 ms). No npm package
- * does this one conversion, and the module is 120 bytes, assembled below opcode by opcode.
+ * throughput. The decoding table of BENCHMARKS.md (performance section) times this module against the
+ * best plain-JavaScript loop (an unrolled table lookup, convert.ts) on the 1000 fixture images: less than
+ * half the time, and less again into a reused buffer. No npm package does this one conversion, and the
+ * module is 120 bytes, assembled below opcode by opcode.
  *
  * Exactness: f32x4.div gives the correctly rounded float32 of v / 255, which is Math.fround(v / 255)
  * for every byte (v / 255 has a period-8 binary expansion, so rounding through float64 first never

@@ -189,32 +189,27 @@ class EstimatedEngine implements GradientEngine {
 
 /**
  * An engine that builds the real one on the first gradient() call. Building costs a shape-probe
- * session and one reverse-mode graph (about 6 ms on the fixture CNN, seconds on a large model), which
+ * session and one reverse-mode graph (BENCHMARKS.md, performance section: model load with the graph
+ * built vs deferred; the build grows with the model), which
  * an audit that never asks for a gradient (performance, corruptions, fairness) should not pay.
- * Until then `mode` is what operator coverage promises ('exact' when every op has a rule); the rare
- * model whose rule rejects an attribute combination turns 'estimated' at the first gradient call.
+ * Only models whose every op has a rule are deferred, so until then `mode` is 'exact'; the rare model
+ * whose rule rejects an attribute combination turns 'estimated' at the first gradient call.
  */
 class DeferredEngine implements GradientEngine {
   private real: Promise<GradientEngine> | null = null;
   private built: GradientEngine | null = null;
   private model: ForwardModel | null = null;
-  constructor(
-    private readonly input: GradientEngineInput,
-    private readonly promised: GradientEngine,
-  ) {}
+  constructor(private readonly input: GradientEngineInput) {}
   get mode(): GradientMode {
-    return (this.built ?? this.promised).mode;
+    return this.built?.mode ?? 'exact';
   }
   get reason(): string | null {
-    return (this.built ?? this.promised).reason;
+    return this.built?.reason ?? null;
   }
   attach(model: ForwardModel): void {
     this.model = model;
-    this.promised.attach(model);
   }
   async gradient(x: Batch, loss: LossSpec): Promise<GradientResult> {
-    // An estimated engine costs nothing to build: only exact ones are deferred.
-    if (this.promised.mode !== 'exact') return this.promised.gradient(x, loss);
     this.real ??= createGradientEngine(this.input).then((e) => {
       if (this.model) e.attach(this.model);
       this.built = e;
@@ -223,9 +218,20 @@ class DeferredEngine implements GradientEngine {
     return (await this.real).gradient(x, loss);
   }
   async dispose(): Promise<void> {
-    if (this.real) await (await this.real.catch(() => this.promised)).dispose();
-    await this.promised.dispose();
+    // A build still in flight is awaited so its sessions are released too; a failed build has none.
+    const engine = this.real ? await this.real.catch(() => null) : null;
+    await engine?.dispose();
   }
+}
+
+/** Why a model can only have estimated gradients, known without building anything; null if exact is possible. */
+function staticEstimateReason(inspection: OnnxInspection): string | null {
+  if (inspection.opset < MIN_OPSET) return `opset ${inspection.opset} < ${MIN_OPSET}: exact gradients need a newer export`;
+  if (!inspection.exactGradients) {
+    const ops = inspection.unsupportedOps.map((u) => `${u.opType} (node '${u.node}')`).join(', ');
+    return `no exact gradient rule for ${ops}`;
+  }
+  return null;
 }
 
 /**
@@ -233,21 +239,13 @@ class DeferredEngine implements GradientEngine {
  * first gradient() call (see DeferredEngine); by default it is built now, so `mode` is final at load.
  */
 export async function gradientEngineFor(input: GradientEngineInput, defer = false): Promise<GradientEngine> {
-  if (!defer) return createGradientEngine(input);
-  const { inspection } = input;
-  if (inspection.opset < MIN_OPSET || !inspection.exactGradients) return createGradientEngine(input);
-  return new DeferredEngine(input, new ExactEngine(input));
+  if (defer && staticEstimateReason(input.inspection) === null) return new DeferredEngine(input);
+  return createGradientEngine(input);
 }
 
 export async function createGradientEngine(input: GradientEngineInput): Promise<GradientEngine> {
-  const { inspection } = input;
-  if (inspection.opset < MIN_OPSET) {
-    return new EstimatedEngine(input, `opset ${inspection.opset} < ${MIN_OPSET}: exact gradients need a newer export`);
-  }
-  if (!inspection.exactGradients) {
-    const ops = inspection.unsupportedOps.map((u) => `${u.opType} (node '${u.node}')`).join(', ');
-    return new EstimatedEngine(input, `no exact gradient rule for ${ops}`);
-  }
+  const reason = staticEstimateReason(input.inspection);
+  if (reason !== null) return new EstimatedEngine(input, reason);
   // Probe shapes and build one gradient graph now, so a rule that rejects an attribute combination
   // (e.g. Slice with steps) shows up as gradientMode 'estimated' at load, not as a failure mid-attack.
   const { meta, proto } = input;

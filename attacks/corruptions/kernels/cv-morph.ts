@@ -108,9 +108,6 @@ export function canny(src: Uint8Array, h: number, w: number, low: number, high: 
  * weights (1, 1.4, 2.1969), two raster passes; pixels beyond the image count as far away.
  */
 export function distanceTransform5(src: Uint8Array, h: number, w: number): Float32Array {
-  const A = 1;
-  const B = 1.4;
-  const C = 2.1969;
   const INF = 1e20;
   // padded by 2 on every side with "far" cells, so the 5×5 neighbourhood needs no bounds checks
   const W = w + 4;
@@ -120,101 +117,9 @@ export function distanceTransform5(src: Uint8Array, h: number, w: number): Float
     const o = (y + 2) * W + 2;
     for (let x = 0; x < w; x++) d[o + x] = src[s + x] === 0 ? 0 : INF;
   }
-  // forward pass: neighbours above and to the left (knight moves C, diagonals B, axis A). The two rows
-  // above are read through sliding windows (one new value each per pixel) and the left neighbour is the
-  // value just computed; the minimum is taken by compare-and-keep (min has no rounding: order is free).
-  for (let y = 2; y < h + 2; y++) {
-    const r = y * W;
-    const u2 = r - 2 * W;
-    const u1 = r - W;
-    let p0 = d[u2 + 1]; // up2[x−1]
-    let p1 = d[u2 + 2]; // up2[x]
-    let p2 = d[u2 + 3]; // up2[x+1]
-    let q0 = d[u1];
-    let q1 = d[u1 + 1];
-    let q2 = d[u1 + 2];
-    let q3 = d[u1 + 3];
-    let q4 = d[u1 + 4]; // up1[x−2 … x+2]
-    let left = d[r + 1];
-    for (let x = 2; x < w + 2; x++) {
-      let v = d[r + x];
-      if (v !== 0) {
-        let t = p0 + C;
-        if (t < v) v = t;
-        t = p2 + C;
-        if (t < v) v = t;
-        t = q0 + C;
-        if (t < v) v = t;
-        t = q1 + B;
-        if (t < v) v = t;
-        t = q2 + A;
-        if (t < v) v = t;
-        t = q3 + B;
-        if (t < v) v = t;
-        t = q4 + C;
-        if (t < v) v = t;
-        t = left + A;
-        if (t < v) v = t;
-        d[r + x] = v;
-      }
-      left = v;
-      p0 = p1;
-      p1 = p2;
-      p2 = d[u2 + x + 2];
-      q0 = q1;
-      q1 = q2;
-      q2 = q3;
-      q3 = q4;
-      q4 = d[u1 + x + 3];
-    }
-  }
-  // backward pass: the mirrored neighbourhood, right to left
-  for (let y = h + 1; y >= 2; y--) {
-    const r = y * W;
-    const b2 = r + 2 * W;
-    const b1 = r + W;
-    const x0 = w + 1;
-    let p0 = d[b2 + x0 + 1]; // dn2[x+1]
-    let p1 = d[b2 + x0]; // dn2[x]
-    let p2 = d[b2 + x0 - 1]; // dn2[x−1]
-    let q0 = d[b1 + x0 + 2];
-    let q1 = d[b1 + x0 + 1];
-    let q2 = d[b1 + x0];
-    let q3 = d[b1 + x0 - 1];
-    let q4 = d[b1 + x0 - 2]; // dn1[x+2 … x−2]
-    let right = d[r + x0 + 1];
-    for (let x = x0; x >= 2; x--) {
-      let v = d[r + x];
-      if (v !== 0) {
-        let t = p0 + C;
-        if (t < v) v = t;
-        t = p2 + C;
-        if (t < v) v = t;
-        t = q0 + C;
-        if (t < v) v = t;
-        t = q1 + B;
-        if (t < v) v = t;
-        t = q2 + A;
-        if (t < v) v = t;
-        t = q3 + B;
-        if (t < v) v = t;
-        t = q4 + C;
-        if (t < v) v = t;
-        t = right + A;
-        if (t < v) v = t;
-        d[r + x] = v;
-      }
-      right = v;
-      p0 = p1;
-      p1 = p2;
-      p2 = d[b2 + x - 2];
-      q0 = q1;
-      q1 = q2;
-      q2 = q3;
-      q3 = q4;
-      q4 = d[b1 + x - 3];
-    }
-  }
+  // forward pass (rows top to bottom, left to right), then the mirrored backward pass
+  for (let y = 2; y < h + 2; y++) chamferRow(d, y * W, y * W - W, y * W - 2 * W, 2, w, 1);
+  for (let y = h + 1; y >= 2; y--) chamferRow(d, y * W, y * W + W, y * W + 2 * W, w + 1, w, -1);
   const out = new Float32Array(h * w);
   for (let y = 0; y < h; y++) {
     const o = (y + 2) * W + 2;
@@ -222,6 +127,60 @@ export function distanceTransform5(src: Uint8Array, h: number, w: number): Float
     for (let x = 0; x < w; x++) out[s + x] = d[o + x];
   }
   return out;
+}
+
+/**
+ * One raster pass of the 5×5 chamfer transform over row `r` of the padded plane `d`, `n` pixels from
+ * column `x0` in direction `dir` (+1: left to right, reading the two rows above, r1 = r − W and
+ * r2 = r − 2W; −1: right to left, reading the two rows below). The already-visited neighbours are the
+ * knight moves (C), diagonals (B) and axis (A) towards where the pass came from: the two earlier rows are
+ * read through sliding windows (one new value each per pixel), the previous pixel is the value just
+ * computed, and the minimum is taken by compare-and-keep (min has no rounding: the order is free).
+ */
+function chamferRow(d: Float64Array, r: number, r1: number, r2: number, x0: number, n: number, dir: 1 | -1): void {
+  const A = 1;
+  const B = 1.4;
+  const C = 2.1969;
+  let p0 = d[r2 + x0 - dir]; // row2[x−dir]
+  let p1 = d[r2 + x0]; // row2[x]
+  let p2 = d[r2 + x0 + dir]; // row2[x+dir]
+  let q0 = d[r1 + x0 - 2 * dir];
+  let q1 = d[r1 + x0 - dir];
+  let q2 = d[r1 + x0];
+  let q3 = d[r1 + x0 + dir];
+  let q4 = d[r1 + x0 + 2 * dir]; // row1[x−2dir … x+2dir]
+  let prev = d[r + x0 - dir];
+  for (let i = 0, x = x0; i < n; i++, x += dir) {
+    let v = d[r + x];
+    if (v !== 0) {
+      let t = p0 + C;
+      if (t < v) v = t;
+      t = p2 + C;
+      if (t < v) v = t;
+      t = q0 + C;
+      if (t < v) v = t;
+      t = q1 + B;
+      if (t < v) v = t;
+      t = q2 + A;
+      if (t < v) v = t;
+      t = q3 + B;
+      if (t < v) v = t;
+      t = q4 + C;
+      if (t < v) v = t;
+      t = prev + A;
+      if (t < v) v = t;
+      d[r + x] = v;
+    }
+    prev = v;
+    p0 = p1;
+    p1 = p2;
+    p2 = d[r2 + x + 2 * dir];
+    q0 = q1;
+    q1 = q2;
+    q2 = q3;
+    q3 = q4;
+    q4 = d[r1 + x + 3 * dir];
+  }
 }
 
 /** The 1-pixel border source index of row/column −1 and n per `mode` (borderIndex, computed once). */

@@ -33,6 +33,31 @@ export function roundHalfEven(x: number): number {
 }
 
 /**
+ * Where clipped_zoom reads and writes for zoom z: the centre crop (ch0 × ch1 from top0, top1), the
+ * zoomed size's axis maps, the CIFAR symmetric trim, and the rows × cols kept of an outH × outW output.
+ */
+function zoomGeometry(h: number, w: number, z: number, cifarTrim: boolean, outH: number, outW: number) {
+  const ch0 = Math.ceil(h / z);
+  const ch1 = cifarTrim ? ch0 : Math.ceil(w / z);
+  const top0 = Math.floor((h - ch0) / 2);
+  const top1 = cifarTrim ? top0 : Math.floor((w - ch1) / 2);
+  const zh = roundHalfEven(ch0 * z);
+  const zw = roundHalfEven(ch1 * z);
+  const trimY = cifarTrim ? Math.floor((zh - h) / 2) : 0;
+  const trimX = cifarTrim ? Math.floor((zw - w) / 2) : 0;
+  return {
+    ch1,
+    top1,
+    trimY,
+    trimX,
+    my: zoomAxisMap(ch0, zh, top0),
+    mx: zoomAxisMap(ch1, zw, top1),
+    rows: Math.min(outH, zh - trimY),
+    cols: Math.min(outW, zw - trimX),
+  };
+}
+
+/**
  * imagecorruptions' clipped_zoom: crop the centre ceil(H/z) × ceil(W/z), zoom it by z with scipy's
  * order-1 spline (output round(ch·z)), and return the top-left `outH × outW` of the result — callers crop
  * to the image size as the reference does with `[:H, :W]`. H×W×C layout, any float array type.
@@ -51,18 +76,7 @@ export function clippedZoom(
   cifarTrim = false,
   accumulate = false,
 ): { zh: number; zw: number } {
-  const ch0 = Math.ceil(h / z);
-  const ch1 = cifarTrim ? ch0 : Math.ceil(w / z);
-  const top0 = Math.floor((h - ch0) / 2);
-  const top1 = cifarTrim ? top0 : Math.floor((w - ch1) / 2);
-  const zh = roundHalfEven(ch0 * z);
-  const zw = roundHalfEven(ch1 * z);
-  const trimY = cifarTrim ? Math.floor((zh - h) / 2) : 0;
-  const trimX = cifarTrim ? Math.floor((zw - w) / 2) : 0;
-  const my = zoomAxisMap(ch0, zh, top0);
-  const mx = zoomAxisMap(ch1, zw, top1);
-  const rows = Math.min(outH, zh - trimY);
-  const cols = Math.min(outW, zw - trimX);
+  const { ch1, top1, trimY, trimX, my, mx, rows, cols } = zoomGeometry(h, w, z, cifarTrim, outH, outW);
   // Separable: blend the two source rows vertically (over the crop's columns), then gather horizontally.
   // Bilinear interpolation is the same either way; only float rounding order differs from scipy's.
   const rowA = new Float64Array(cols * c);
@@ -130,18 +144,7 @@ export function zoomBlurSum(x: Float32Array, h: number, w: number, c: number, zo
     if (z === 1) {
       return { identity: true, rows: h, cols: w, ra: new Int32Array(0), rb: new Int32Array(0), fy: new Float64Array(0), gy: new Float64Array(0), xa: new Int32Array(0), xb: new Int32Array(0), fx: new Float64Array(0), gx: new Float64Array(0), j0: 0, j1: 0 };
     }
-    const ch0 = Math.ceil(h / z);
-    const ch1 = cifarTrim ? ch0 : Math.ceil(w / z);
-    const top0 = Math.floor((h - ch0) / 2);
-    const top1 = cifarTrim ? top0 : Math.floor((w - ch1) / 2);
-    const zh = roundHalfEven(ch0 * z);
-    const zw = roundHalfEven(ch1 * z);
-    const trimY = cifarTrim ? Math.floor((zh - h) / 2) : 0;
-    const trimX = cifarTrim ? Math.floor((zw - w) / 2) : 0;
-    const my = zoomAxisMap(ch0, zh, top0);
-    const mx = zoomAxisMap(ch1, zw, top1);
-    const rows = Math.min(h, zh - trimY);
-    const cols = Math.min(w, zw - trimX);
+    const { ch1, top1, trimY, trimX, my, mx, rows, cols } = zoomGeometry(h, w, z, cifarTrim, h, w);
     const L: Layer = {
       identity: false,
       rows,
