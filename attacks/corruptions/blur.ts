@@ -1,5 +1,5 @@
 import { defocusFilter } from './kernels/defocus.js';
-import { gaussianFilter } from './kernels/gaussian.js';
+import { gaussianBlurU8, gaussianFilter } from './kernels/gaussian.js';
 import { motionBlur as motionBlurKernel } from './kernels/motion.js';
 import { zoomBlurSum } from './kernels/zoom.js';
 import { npArange } from './params.js';
@@ -10,7 +10,10 @@ import { clipScaleU8, toUnitFloat64, UNIT, unitFloat64 } from './unit-range.js';
 /** imagecorruptions gaussian_blur: skimage gaussian (mode 'nearest', truncate 4) per channel. */
 export const gaussianBlur: CorruptionFn = (img, s, { params }) => {
   const sigma = params.gaussian_blur[s - 1];
-  return clipScaleU8(gaussianFilter(toUnitFloat64(img), img.height, img.width, 3, sigma, 'nearest', 4));
+  return (
+    gaussianBlurU8(img.data, img.height, img.width, 3, sigma, 'nearest', 4) ??
+    clipScaleU8(gaussianFilter(toUnitFloat64(img), img.height, img.width, 3, sigma, 'nearest', 4))
+  );
 };
 
 /** imagecorruptions defocus_blur: cv2.filter2D with the anti-aliased disk (BORDER_REFLECT_101); see kernels/defocus.ts. */
@@ -28,14 +31,8 @@ export const glassBlur: CorruptionFn = (img, s, { rng, params }) => {
   const [sigma, delta, iterations] = params.glass_blur[s - 1];
   const h = img.height;
   const w = img.width;
-  const blurred = gaussianFilter(toUnitFloat64(img), h, w, 3, sigma, 'nearest', 4);
-  const x = new Uint8Array(blurred.length);
-  // (the uint8 store truncates: values are in [0, 255]; a pixel per iteration)
-  for (let i = 0; i < x.length; i += 3) {
-    x[i] = blurred[i] * 255;
-    x[i + 1] = blurred[i + 1] * 255;
-    x[i + 2] = blurred[i + 2] * 255;
-  }
+  // uint8(blurred · 255), truncating (the blur of values in [0, 1] stays in [0, 1], so clipping first is moot)
+  const x = gaussianBlurU8(img.data, h, w, 3, sigma, 'nearest', 4) ?? clipScaleU8(gaussianFilter(toUnitFloat64(img), h, w, 3, sigma, 'nearest', 4));
   // dx = floor(u32 · 2δ / 2³²) − δ: exactly uniform for span 2, 4, 8; bias < 1e-9 otherwise. u · (2δ/2³²)
   // is that same exact product (2δ/2³² is exact, the product fits 53 bits), and `| 0` floors it.
   const scale = (2 * delta) / 4294967296;
@@ -55,7 +52,7 @@ export const glassBlur: CorruptionFn = (img, s, { rng, params }) => {
       }
     }
   }
-  return clipScaleU8(gaussianFilter(unitFloat64(x), h, w, 3, sigma, 'nearest', 4));
+  return gaussianBlurU8(x, h, w, 3, sigma, 'nearest', 4) ?? clipScaleU8(gaussianFilter(unitFloat64(x), h, w, 3, sigma, 'nearest', 4));
 };
 
 /**

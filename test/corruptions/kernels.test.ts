@@ -1,17 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { borderIndex, type BorderMode } from '../../attacks/corruptions/kernels/border.js';
 import { boxBlur3F32, boxBlur3U8, distanceTransform5, filter3x3U8 } from '../../attacks/corruptions/kernels/cv-morph.js';
 import { gaussianFilter, gaussianWeights } from '../../attacks/corruptions/kernels/gaussian.js';
 import { motionBlur } from '../../attacks/corruptions/kernels/motion.js';
 import { clippedZoom, zoomBlurSum } from '../../attacks/corruptions/kernels/zoom.js';
 import { npArange } from '../../attacks/corruptions/params.js';
+import { setWasmKernels, wasmKernels } from '../../attacks/corruptions/wasm/loader.js';
 import { Rng } from '../../src/random.js';
 
 /**
  * The hot kernels are unrolled and blocked for speed (several outputs per iteration, taps shared between
  * neighbouring outputs, sliding windows). Each output's arithmetic must stay exactly that of the plain loop
  * — the golden tests depend on bit-exact sums at truncation boundaries — so each kernel is compared here,
- * bit for bit, with the straightforward loop on random data, odd sizes and every channel count in use.
+ * bit for bit, with the straightforward loop on random data, odd sizes and every channel count in use —
+ * both the WebAssembly SIMD kernels (wasm/src/kernels.ts) and the JavaScript ones they fall back to.
  */
 
 function randomPlane(rng: Rng, n: number): Float64Array {
@@ -49,7 +51,14 @@ function naiveGaussian(src: Float64Array | Float32Array, h: number, w: number, c
   return pass(pass(src, gaussianWeights(sigma[0], truncate), true), gaussianWeights(sigma[1], truncate), false);
 }
 
-describe('optimised kernels give exactly the plain loops’ results', () => {
+describe.each(['WebAssembly', 'JavaScript'] as const)('optimised kernels (%s) give exactly the plain loops’ results', (path) => {
+  beforeAll(() => {
+    setWasmKernels(path === 'WebAssembly');
+    // Node ≥ 20 has WebAssembly SIMD: the WebAssembly path must really be taken here
+    expect(wasmKernels() !== null).toBe(path === 'WebAssembly');
+  });
+  afterAll(() => setWasmKernels(true));
+
   it('gaussianFilter: float64 and float32, 1 and 3 channels, nearest and reflect, odd sizes, radius beyond the image', () => {
     const rng = new Rng(5);
     const cases: [number, number, number, [number, number], BorderMode, number][] = [

@@ -1,3 +1,4 @@
+import { layout, wasmKernels, type WasmKernels } from '../wasm/loader.js';
 import { borderIndex, type BorderMode } from './border.js';
 
 /**
@@ -227,8 +228,23 @@ export function correlateY(src: Float64Array, h: number, w: number, c: number, w
  * skimage.filters.gaussian / scipy.ndimage.gaussian_filter over the two spatial axes of an H×W×C image
  * (axis 0 first, as scipy does, the channel axis untouched). `sigma` may differ per axis.
  * Returns a new array of the input's element type (float64 in, float64 out; float32 in, float32 out).
+ * WebAssembly SIMD kernels when available (wasm/src/kernels.ts: the same sums, lane by lane, so the same
+ * bytes), else gaussianFilterJs.
  */
 export function gaussianFilter<T extends Plane>(
+  src: T,
+  h: number,
+  w: number,
+  c: number,
+  sigma: number | [number, number],
+  mode: BorderMode = 'nearest',
+  truncate = 4,
+): T {
+  return gaussianFilterWasm(src, h, w, c, sigma, mode, truncate) ?? gaussianFilterJs(src, h, w, c, sigma, mode, truncate);
+}
+
+/** gaussianFilter with the JavaScript kernels (the fallback, and the reference the WebAssembly path is tested against). */
+export function gaussianFilterJs<T extends Plane>(
   src: T,
   h: number,
   w: number,
@@ -249,4 +265,99 @@ export function gaussianFilter<T extends Plane>(
   // in place: correlateX copies each row into its padded line buffer before writing that row
   correlateX(tmp, h, w, c, gaussianWeights(sx, truncate), mode, tmp);
   return (f32 ? new Float32Array(tmp) : tmp) as T;
+}
+
+/** The two passes' tables in the kernels' layout: weights w₀..w_r and byte offsets of border-mapped rows / pixels. */
+function passTables(sigma: number, truncate: number, size: number, mode: BorderMode, stride: number) {
+  const weights = gaussianWeights(sigma, truncate);
+  const r = (weights.length - 1) >> 1;
+  const wts = weights.slice(r);
+  const offs = new Int32Array(size + 2 * r);
+  for (let i = 0; i < offs.length; i++) offs[i] = borderIndex(i - r, size, mode) * stride;
+  return { r, wts, offs };
+}
+
+/**
+ * The Gaussian filter in the WebAssembly kernels' memory: `load` fills the float64 input at byte offset
+ * `a` (n values), the result is left at `a` too. Returns false (nothing done) without the kernels or memory.
+ */
+function gaussianInWasm(
+  k: WasmKernels,
+  extra: number[],
+  h: number,
+  w: number,
+  c: number,
+  sigma: number | [number, number],
+  mode: BorderMode,
+  truncate: number,
+  f32: boolean,
+): { at: number[]; run: () => number } | null {
+  const [sy, sx] = typeof sigma === 'number' ? [sigma, sigma] : sigma;
+  const n = h * w * c;
+  const ty = sy > 0 ? passTables(sy, truncate, h, mode, w * c * 8) : null;
+  const tx = sx > 0 ? passTables(sx, truncate, w, mode, c * 8) : null;
+  const at = layout(k, [
+    ...extra,
+    n * 8,
+    n * 8,
+    ty ? ty.wts.byteLength : 0,
+    ty ? ty.offs.byteLength : 0,
+    tx ? tx.wts.byteLength : 0,
+    tx ? tx.offs.byteLength : 0,
+    tx ? tx.offs.length * c * 8 : 0,
+  ]);
+  if (!at) return null;
+  const [a, b, wy, ry, wx, rx, line] = at.slice(extra.length);
+  const buf = k.memory.buffer;
+  if (ty) {
+    new Float64Array(buf, wy, ty.wts.length).set(ty.wts);
+    new Int32Array(buf, ry, ty.offs.length).set(ty.offs);
+  }
+  if (tx) {
+    new Float64Array(buf, wx, tx.wts.length).set(tx.wts);
+    new Int32Array(buf, rx, tx.offs.length).set(tx.offs);
+  }
+  return {
+    at,
+    run: () => {
+      let out = a;
+      if (ty) {
+        k.gaussY(a, b, w * c, h, wy, ty.r, ry);
+        out = b;
+      }
+      if (f32) k.roundF32(out, n);
+      if (tx) k.gaussX(out, out, h, w, c, wx, tx.r, rx, line);
+      return out;
+    },
+  };
+}
+
+function gaussianFilterWasm<T extends Plane>(src: T, h: number, w: number, c: number, sigma: number | [number, number], mode: BorderMode, truncate: number): T | null {
+  const k = wasmKernels();
+  if (!k) return null;
+  const f32 = src instanceof Float32Array;
+  const g = gaussianInWasm(k, [], h, w, c, sigma, mode, truncate, f32);
+  if (!g) return null;
+  const n = h * w * c;
+  new Float64Array(k.memory.buffer, g.at[0], n).set(src);
+  const res = new Float64Array(k.memory.buffer, g.run(), n);
+  return (f32 ? new Float32Array(res) : res.slice()) as T;
+}
+
+/**
+ * gaussianFilter of uint8 values as v/255 (skimage's img_as_float), straight to uint8 as
+ * imagecorruptions' `np.clip(x, 0, 1) * 255` and uint8 cast: gaussian_blur and glass_blur's two blurs,
+ * without float arrays in JavaScript. Null without the WebAssembly kernels (callers use the float64 path).
+ */
+export function gaussianBlurU8(data: Uint8Array, h: number, w: number, c: number, sigma: number, mode: BorderMode, truncate: number): Uint8Array | null {
+  const k = wasmKernels();
+  if (!k) return null;
+  const n = h * w * c;
+  const g = gaussianInWasm(k, [n], h, w, c, sigma, mode, truncate, false);
+  if (!g) return null;
+  const [bytes, a] = g.at;
+  new Uint8Array(k.memory.buffer, bytes, n).set(data);
+  k.u8ToUnitF64(bytes, a, n);
+  k.clipScaleU8(g.run(), bytes, n, 1, 255);
+  return new Uint8Array(k.memory.buffer, bytes, n).slice();
 }

@@ -1,0 +1,72 @@
+import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
+
+/**
+ * The WebAssembly SIMD corruption kernels (src/kernels.ts), instantiated once per thread (each pool worker
+ * has its own), synchronously: the module is a few kilobytes. Callers lay their buffers out in its memory
+ * with `layout` and fall back to the JavaScript kernels when `wasmKernels()` is null (no WebAssembly SIMD,
+ * switched off with setWasmKernels(false), or an image too large for the memory cap).
+ */
+export interface KernelExports {
+  u8ToUnitF64(src: number, dst: number, n: number): void;
+  u8ToF64(src: number, dst: number, n: number): void;
+  clipScaleU8(src: number, dst: number, n: number, hi: number, scale: number): void;
+  roundF32(p: number, n: number): void;
+  gaussY(src: number, dst: number, n: number, h: number, wts: number, r: number, rows: number): void;
+  gaussX(src: number, dst: number, h: number, w: number, c: number, wts: number, r: number, cols: number, line: number): void;
+}
+
+export interface WasmKernels extends KernelExports {
+  memory: WebAssembly.Memory;
+}
+
+/**
+ * Largest memory the kernels may use. WebAssembly memory never shrinks, so a thread keeps what its largest
+ * image needed: 256 MiB covers a 12-megapixel RGB image's float64 planes for every kernel; larger images
+ * take the JavaScript kernels (same results).
+ */
+export const WASM_MAX_BYTES = 256 << 20;
+
+let instance: WasmKernels | null | undefined;
+let enabled = true;
+
+function instantiate(): WasmKernels | null {
+  try {
+    if (typeof WebAssembly === 'undefined') return null;
+    const bytes = Uint8Array.from(atob(KERNELS_WASM_BASE64), (ch) => ch.charCodeAt(0));
+    if (!WebAssembly.validate(bytes)) return null; // e.g. no SIMD
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as WasmKernels;
+  } catch {
+    return null;
+  }
+}
+
+/** The kernels, or null when the JavaScript kernels must be used. */
+export function wasmKernels(): WasmKernels | null {
+  if (!enabled) return null;
+  instance ??= instantiate();
+  return instance;
+}
+
+/** Switch the WebAssembly kernels off (tests and benches compare both paths) or back on. */
+export function setWasmKernels(on: boolean): void {
+  enabled = on;
+}
+
+/**
+ * Byte offsets for buffers of the given byte sizes, each 16-byte aligned, from the start of the kernels'
+ * memory (grown as needed). Returns null if the total exceeds WASM_MAX_BYTES. Every call starts from
+ * offset 0: a caller owns the whole memory until it returns (corruptions run synchronously, one at a time
+ * per thread).
+ */
+export function layout(k: WasmKernels, sizes: number[]): number[] | null {
+  const offsets: number[] = [];
+  let end = 0;
+  for (const s of sizes) {
+    offsets.push(end);
+    end += (s + 15) & ~15;
+  }
+  if (end > WASM_MAX_BYTES) return null;
+  const have = k.memory.buffer.byteLength;
+  if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
+  return offsets;
+}

@@ -1,0 +1,191 @@
+/**
+ * WebAssembly SIMD kernels of the corruptions (AssemblyScript; `npm run build:wasm` compiles this file into
+ * ../kernels.generated.ts, which ../kernels.ts instantiates). The JavaScript kernels in ../../kernels stay the
+ * fallback (no WebAssembly SIMD) and the reference: test/corruptions/kernels.test.ts checks these bit for bit
+ * against them.
+ *
+ * Why hand-written rather than a library: the corruptions must reproduce the reference's sums (scipy
+ * correlate1d, OpenCV filter2D, scipy zoom in float32) exactly to stay bit-identical with imagecorruptions at
+ * truncation boundaries, and give the same bytes on every machine. No npm image library does scipy's border
+ * modes and summation order, and the WebAssembly builds of OpenCV or similar are megabytes, sum in their own
+ * order and use relaxed SIMD or FMA where available. These kernels do exactly the JavaScript kernels'
+ * arithmetic, lane by lane: f64x2 / f32x4 add, mul, div, promote and demote are IEEE-754 correctly rounded, so
+ * each lane gives the bytes of the scalar JavaScript loop. No relaxed SIMD, no fused multiply-add, no
+ * transcendental functions (weights and tables come from JavaScript).
+ *
+ * Memory: the JavaScript loader lays out every buffer (byte offsets passed as arguments) in the exported
+ * memory, which it grows as needed; this module has no static data and allocates nothing.
+ */
+
+// ---------------------------------------------------------------------------------------------------------
+// Conversions
+
+/** dst[i] = f64(src[i]) / 255 (uint8 → float64 v/255, correctly rounded as JavaScript's v / 255). */
+export function u8ToUnitF64(src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<f64>(dst + (<usize>i << 3), <f64>load<u8>(src + <usize>i) / 255.0);
+}
+
+/** dst[i] = f64(src[i]) (uint8 values, exact). */
+export function u8ToF64(src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<f64>(dst + (<usize>i << 3), <f64>load<u8>(src + <usize>i));
+}
+
+/**
+ * dst[i] = uint8(clip(src[i], 0, hi) · scale), truncating as a Uint8Array store (and numpy's uint8 cast) of a
+ * value in [0, 255] does. `scale` 255 with `hi` 1 is imagecorruptions' `np.clip(x, 0, 1) * 255`; `scale` 1
+ * with `hi` 255 its `np.clip(x, 0, 255)`.
+ */
+export function clipScaleU8(src: usize, dst: usize, n: i32, hi: f64, scale: f64): void {
+  const lo2 = f64x2.splat(0);
+  const hi2 = f64x2.splat(hi);
+  const s2 = f64x2.splat(scale);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const p = src + (<usize>i << 3);
+    // pmax/pmin: no NaN here; −0 stays −0 and truncates to 0 like the JavaScript store
+    const a = f64x2.mul(f64x2.pmin(f64x2.pmax(v128.load(p), lo2), hi2), s2);
+    const b = f64x2.mul(f64x2.pmin(f64x2.pmax(v128.load(p, 16), lo2), hi2), s2);
+    const ia = i32x4.trunc_sat_f64x2_u_zero(a);
+    const ib = i32x4.trunc_sat_f64x2_u_zero(b);
+    const q = dst + <usize>i;
+    store<u8>(q, <u8>i32x4.extract_lane(ia, 0));
+    store<u8>(q, <u8>i32x4.extract_lane(ia, 1), 1);
+    store<u8>(q, <u8>i32x4.extract_lane(ib, 0), 2);
+    store<u8>(q, <u8>i32x4.extract_lane(ib, 1), 3);
+  }
+  for (; i < n; i++) {
+    let v = load<f64>(src + (<usize>i << 3));
+    v = v < 0 ? 0 : v > hi ? hi : v;
+    store<u8>(dst + <usize>i, <u8><u32>(v * scale));
+  }
+}
+
+/** Round every float64 to float32 in place (scipy stores a float32 filter's intermediate as float32). */
+export function roundF32(p: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const q = p + (<usize>i << 3);
+    store<f64>(q, <f64>(<f32>load<f64>(q)));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// scipy.ndimage.correlate1d with symmetric weights (gaussian_filter): per output w₀·x₀, then + w_k·(x₋ₖ + x₊ₖ)
+// for k = 1..r in that order, in float64 (../../kernels/gaussian.ts). Vectorised across neighbouring outputs.
+
+/**
+ * Along axis 0: `rows[i]` is the byte offset (from `src`) of input row border(i − r), i < h + 2r; `wts` holds
+ * w₀..w_r. Rows of `n` float64. `dst` must not overlap `src`.
+ */
+export function gaussY(src: usize, dst: usize, n: i32, h: i32, wts: usize, r: i32, rows: usize): void {
+  const wc = v128.load64_splat(wts);
+  const rowBytes = <usize>n << 3;
+  for (let y = 0; y < h; y++) {
+    const cen = rows + (<usize>(y + r) << 2);
+    const c0 = src + <usize>load<i32>(cen);
+    const out = dst + <usize>y * rowBytes;
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      const o = <usize>j << 3;
+      let a0 = f64x2.mul(wc, v128.load(c0 + o));
+      let a1 = f64x2.mul(wc, v128.load(c0 + o, 16));
+      let a2 = f64x2.mul(wc, v128.load(c0 + o, 32));
+      let a3 = f64x2.mul(wc, v128.load(c0 + o, 48));
+      for (let k = 1; k <= r; k++) {
+        const up = src + <usize>load<i32>(cen - (<usize>k << 2)) + o;
+        const dn = src + <usize>load<i32>(cen + (<usize>k << 2)) + o;
+        const g = v128.load64_splat(wts + (<usize>k << 3));
+        a0 = f64x2.add(a0, f64x2.mul(g, f64x2.add(v128.load(up), v128.load(dn))));
+        a1 = f64x2.add(a1, f64x2.mul(g, f64x2.add(v128.load(up, 16), v128.load(dn, 16))));
+        a2 = f64x2.add(a2, f64x2.mul(g, f64x2.add(v128.load(up, 32), v128.load(dn, 32))));
+        a3 = f64x2.add(a3, f64x2.mul(g, f64x2.add(v128.load(up, 48), v128.load(dn, 48))));
+      }
+      v128.store(out + o, a0);
+      v128.store(out + o, a1, 16);
+      v128.store(out + o, a2, 32);
+      v128.store(out + o, a3, 48);
+    }
+    for (; j + 2 <= n; j += 2) {
+      const o = <usize>j << 3;
+      let a0 = f64x2.mul(wc, v128.load(c0 + o));
+      for (let k = 1; k <= r; k++) {
+        const up = src + <usize>load<i32>(cen - (<usize>k << 2)) + o;
+        const dn = src + <usize>load<i32>(cen + (<usize>k << 2)) + o;
+        a0 = f64x2.add(a0, f64x2.mul(v128.load64_splat(wts + (<usize>k << 3)), f64x2.add(v128.load(up), v128.load(dn))));
+      }
+      v128.store(out + o, a0);
+    }
+    for (; j < n; j++) {
+      const o = <usize>j << 3;
+      let a = load<f64>(wts) * load<f64>(c0 + o);
+      for (let k = 1; k <= r; k++) {
+        const up = src + <usize>load<i32>(cen - (<usize>k << 2)) + o;
+        const dn = src + <usize>load<i32>(cen + (<usize>k << 2)) + o;
+        a += load<f64>(wts + (<usize>k << 3)) * (load<f64>(up) + load<f64>(dn));
+      }
+      store<f64>(out + o, a);
+    }
+  }
+}
+
+/**
+ * Along axis 1 of an h × w × c image: each row is first copied into `line` padded by r pixels per side
+ * (`cols[i]` = byte offset within the row of pixel border(i − r), i < w + 2r), so `dst` may equal `src`.
+ */
+export function gaussX(src: usize, dst: usize, h: i32, w: i32, c: i32, wts: usize, r: i32, cols: usize, line: usize): void {
+  const n = w * c;
+  const rowBytes = <usize>n << 3;
+  const pixBytes = <usize>c << 3;
+  const padded = w + 2 * r;
+  const wc = v128.load64_splat(wts);
+  const centre = line + <usize>r * pixBytes;
+  for (let y = 0; y < h; y++) {
+    const row = src + <usize>y * rowBytes;
+    if (c == 3) {
+      for (let i = 0; i < padded; i++) {
+        const s = row + <usize>load<i32>(cols + (<usize>i << 2));
+        const d = line + <usize>i * 24;
+        v128.store(d, v128.load(s));
+        store<f64>(d, load<f64>(s, 16), 16);
+      }
+    } else {
+      for (let i = 0; i < padded; i++) {
+        const s = row + <usize>load<i32>(cols + (<usize>i << 2));
+        const d = line + <usize>i * pixBytes;
+        for (let ch = 0; ch < c; ch++) store<f64>(d + (<usize>ch << 3), load<f64>(s + (<usize>ch << 3)));
+      }
+    }
+    const out = dst + <usize>y * rowBytes;
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      const m = centre + (<usize>j << 3);
+      let a0 = f64x2.mul(wc, v128.load(m));
+      let a1 = f64x2.mul(wc, v128.load(m, 16));
+      let a2 = f64x2.mul(wc, v128.load(m, 32));
+      let a3 = f64x2.mul(wc, v128.load(m, 48));
+      for (let k = 1; k <= r; k++) {
+        const d = <usize>k * pixBytes;
+        const up = m - d;
+        const dn = m + d;
+        const g = v128.load64_splat(wts + (<usize>k << 3));
+        a0 = f64x2.add(a0, f64x2.mul(g, f64x2.add(v128.load(up), v128.load(dn))));
+        a1 = f64x2.add(a1, f64x2.mul(g, f64x2.add(v128.load(up, 16), v128.load(dn, 16))));
+        a2 = f64x2.add(a2, f64x2.mul(g, f64x2.add(v128.load(up, 32), v128.load(dn, 32))));
+        a3 = f64x2.add(a3, f64x2.mul(g, f64x2.add(v128.load(up, 48), v128.load(dn, 48))));
+      }
+      const o = out + (<usize>j << 3);
+      v128.store(o, a0);
+      v128.store(o, a1, 16);
+      v128.store(o, a2, 32);
+      v128.store(o, a3, 48);
+    }
+    for (; j < n; j++) {
+      const m = centre + (<usize>j << 3);
+      let a = load<f64>(wts) * load<f64>(m);
+      for (let k = 1; k <= r; k++) {
+        const d = <usize>k * pixBytes;
+        a += load<f64>(wts + (<usize>k << 3)) * (load<f64>(m - d) + load<f64>(m + d));
+      }
+      store<f64>(out + (<usize>j << 3), a);
+    }
+  }
+}
