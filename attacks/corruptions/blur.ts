@@ -1,7 +1,7 @@
 import { defocusFilter } from './kernels/defocus.js';
 import { gaussianBlurU8, gaussianFilter } from './kernels/gaussian.js';
 import { motionBlur as motionBlurKernel } from './kernels/motion.js';
-import { zoomBlurSum } from './kernels/zoom.js';
+import { zoomBlurSum, zoomBlurU8 } from './kernels/zoom.js';
 import { npArange } from './params.js';
 import type { CorruptionFn } from './types.js';
 import { clipScaleU8, toUnitFloat64, UNIT, unitFloat64 } from './unit-range.js';
@@ -86,6 +86,8 @@ export const zoomBlur: CorruptionFn = (img, s, { params, parameterSet }) => {
   const zooms = npArange(start, stop, step);
   const h = img.height;
   const w = img.width;
+  const fast = zoomBlurU8(img.data, h, w, zooms, parameterSet === 'cifar');
+  if (fast) return fast;
   const n = img.data.length;
   const x = new Float32Array(n);
   const d = img.data;

@@ -1,3 +1,5 @@
+import { layout, wasmKernels } from '../wasm/loader.js';
+
 /**
  * scipy.ndimage.zoom(order=1) along one axis (grid_mode=False, scipy ≥ 1.6): output sample o reads the
  * input at coordinate o·(in−1)/(out−1), linearly interpolated. Precomputed per axis because the zoom is
@@ -116,36 +118,32 @@ export function clippedZoom(
   return { zh: rows, zw: cols };
 }
 
-/**
- * zoom_blur's sum: `out += clippedZoom(x, z)` for every z of `zooms` in order (z = 1 adds x itself), into a
- * float32 `out` (the reference's float32 accumulator), cropped to h × w. Same arithmetic per element as
- * clippedZoom(…, accumulate) — vertical blend in float64, horizontal blend, rounded to float32, added in
- * zoom order — but row by row over all zooms, so the output row stays in L1 cache instead of the whole
- * float32 image being read and written once per zoom; the axis maps are precomputed per zoom.
- */
-export function zoomBlurSum(x: Float32Array, h: number, w: number, c: number, zooms: number[], cifarTrim: boolean, out: Float32Array): void {
+/** One zoom of zoom_blur: the identity (z = 1), or its clipped-zoom rows and columns (offsets for a row of w·c values). */
+interface ZoomLayer {
+  identity: boolean;
+  rows: number;
+  cols: number;
+  ra: Int32Array;
+  rb: Int32Array;
+  fy: Float64Array;
+  gy: Float64Array;
+  xa: Int32Array;
+  xb: Int32Array;
+  fx: Float64Array;
+  gx: Float64Array;
+  j0: number;
+  j1: number;
+}
+
+/** The axis maps of every zoom, precomputed: ra/rb element offsets of the two source rows, xa/xb of the two source pixels. */
+function zoomLayers(h: number, w: number, c: number, zooms: number[], cifarTrim: boolean): ZoomLayer[] {
   const n = w * c;
-  interface Layer {
-    identity: boolean;
-    rows: number;
-    cols: number;
-    ra: Int32Array;
-    rb: Int32Array;
-    fy: Float64Array;
-    gy: Float64Array;
-    xa: Int32Array;
-    xb: Int32Array;
-    fx: Float64Array;
-    gx: Float64Array;
-    j0: number;
-    j1: number;
-  }
-  const layers: Layer[] = zooms.map((z) => {
+  return zooms.map((z) => {
     if (z === 1) {
       return { identity: true, rows: h, cols: w, ra: new Int32Array(0), rb: new Int32Array(0), fy: new Float64Array(0), gy: new Float64Array(0), xa: new Int32Array(0), xb: new Int32Array(0), fx: new Float64Array(0), gx: new Float64Array(0), j0: 0, j1: 0 };
     }
     const { ch1, top1, trimY, trimX, my, mx, rows, cols } = zoomGeometry(h, w, z, cifarTrim, h, w);
-    const L: Layer = {
+    const L: ZoomLayer = {
       identity: false,
       rows,
       cols,
@@ -174,6 +172,18 @@ export function zoomBlurSum(x: Float32Array, h: number, w: number, c: number, zo
     }
     return L;
   });
+}
+
+/**
+ * zoom_blur's sum: `out += clippedZoom(x, z)` for every z of `zooms` in order (z = 1 adds x itself), into a
+ * float32 `out` (the reference's float32 accumulator), cropped to h × w. Same arithmetic per element as
+ * clippedZoom(…, accumulate) — vertical blend in float64, horizontal blend, rounded to float32, added in
+ * zoom order — but row by row over all zooms, so the output row stays in L1 cache instead of the whole
+ * float32 image being read and written once per zoom; the axis maps are precomputed per zoom.
+ */
+export function zoomBlurSum(x: Float32Array, h: number, w: number, c: number, zooms: number[], cifarTrim: boolean, out: Float32Array): void {
+  const n = w * c;
+  const layers = zoomLayers(h, w, c, zooms, cifarTrim);
   const f = Math.fround;
   const blended = new Float64Array(n);
   for (let y = 0; y < h; y++) {
@@ -225,3 +235,50 @@ export function zoomBlurSum(x: Float32Array, h: number, w: number, c: number, zo
     }
   }
 }
+
+/**
+ * zoom_blur from uint8 RGB to uint8 RGB with the WebAssembly kernels: x = float32(v/255), out = zoomBlurSum,
+ * then uint8(float32(clip(float32(x + out) / (zooms + 1), 0, 1) · 255)) — the float32 operations of
+ * blur.ts's zoomBlur, lane by lane, so the same bytes. Null without the kernels (callers take the JavaScript path).
+ */
+export function zoomBlurU8(data: Uint8Array, h: number, w: number, zooms: number[], cifarTrim: boolean): Uint8Array | null {
+  const k = wasmKernels();
+  if (!k) return null;
+  const layers = zoomLayers(h, w, 3, zooms, cifarTrim);
+  const npix = h * w;
+  const n = w * 3;
+  const sizes = [npix * 3 + 4, 1024, npix * 16, npix * 16, w * 32, layers.length * 48];
+  for (const L of layers) sizes.push(L.rows * 4, L.rows * 4, L.rows * 8, L.rows * 8, L.cols * 4, L.cols * 4, L.cols * 8, L.cols * 8);
+  const at = layout(k, sizes);
+  if (!at) return null;
+  const [bytes, table, x, out, blended, desc] = at;
+  const buf = k.memory.buffer;
+  new Uint8Array(buf, bytes, npix * 3).set(data);
+  new Float32Array(buf, table, 256).set(UNIT_F32_TABLE);
+  new Float32Array(buf, out, npix * 4).fill(0);
+  const d = new Int32Array(buf, desc, layers.length * 12);
+  layers.forEach((L, l) => {
+    const [ra, rb, fy, gy, xa, xb, fx, gx] = at.slice(6 + 8 * l, 14 + 8 * l);
+    if (L.identity) {
+      d[12 * l] = -1;
+      return;
+    }
+    d.set([L.rows, L.cols, L.j0 / 3, L.j1 / 3, ra, rb, fy, gy, xa, xb, fx, gx], 12 * l);
+    // byte offsets in the RGBX layouts: a row of x is w·16 bytes, a pixel of `blended` 32
+    new Int32Array(buf, ra, L.rows).set(L.ra.map((v) => (v / n) * w * 16));
+    new Int32Array(buf, rb, L.rows).set(L.rb.map((v) => (v / n) * w * 16));
+    new Float64Array(buf, fy, L.rows).set(L.fy);
+    new Float64Array(buf, gy, L.rows).set(L.gy);
+    new Int32Array(buf, xa, L.cols).set(L.xa.map((v) => (v / 3) * 32));
+    new Int32Array(buf, xb, L.cols).set(L.xb.map((v) => (v / 3) * 32));
+    new Float64Array(buf, fx, L.cols).set(L.fx);
+    new Float64Array(buf, gx, L.cols).set(L.gx);
+  });
+  k.rgbToRgbxF32(bytes, x, npix, table);
+  k.zoomSum(x, out, blended, h, w, desc, layers.length);
+  k.zoomFinish(x, out, bytes, npix, zooms.length + 1);
+  return new Uint8Array(buf, bytes, npix * 3).slice();
+}
+
+/** float32(v/255) for every uint8 v. */
+const UNIT_F32_TABLE = Float32Array.from({ length: 256 }, (_, v) => v / 255);

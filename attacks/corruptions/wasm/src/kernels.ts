@@ -189,3 +189,100 @@ export function gaussX(src: usize, dst: usize, h: i32, w: i32, c: i32, wts: usiz
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// zoom_blur (../../kernels/zoom.ts zoomBlurSum): the mean of clipped zooms, scipy.ndimage.zoom order 1, in
+// float32 as the reference. Pixels are held as RGBX (four lanes, the fourth zero) so a pixel is one f32x4 or
+// two f64x2.
+
+/** uint8 RGB → RGBX float32 through `table` (256 float32: float32(v/255)). */
+export function rgbToRgbxF32(src: usize, dst: usize, npix: i32, table: usize): void {
+  for (let i = 0; i < npix; i++) {
+    const s = src + <usize>i * 3;
+    let v = f32x4.splat(0);
+    v = f32x4.replace_lane(v, 0, load<f32>(table + (<usize>load<u8>(s) << 2)));
+    v = f32x4.replace_lane(v, 1, load<f32>(table + (<usize>load<u8>(s, 1) << 2)));
+    v = f32x4.replace_lane(v, 2, load<f32>(table + (<usize>load<u8>(s, 2) << 2)));
+    v128.store(dst + (<usize>i << 4), v);
+  }
+}
+
+/**
+ * out (h × w RGBX float32) += each zoom layer, layer by layer within each output row (the row stays in cache).
+ * `layers` holds 12 int32 per layer: rows (−1: the identity, out += x), cols, j0, j1 (the crop's pixel
+ * columns), then pointers to ra, rb (int32 byte offsets in x of the two source rows per output row), fy, gy
+ * (float64 weights of rb and ra), xa, xb (int32 byte offsets in `blended` of the two source pixels per output
+ * column), fx, gx (float64 weights of xb and xa). Per value, as zoomBlurSum: blended = x[ra]·gy + x[rb]·fy and
+ * v = blended[xa]·gx + blended[xb]·fx in float64, v rounded to float32, then added to out in float32.
+ */
+export function zoomSum(x: usize, out: usize, blended: usize, h: i32, w: i32, layers: usize, nLayers: i32): void {
+  const rowBytes = <usize>w << 4;
+  for (let y = 0; y < h; y++) {
+    const o = out + <usize>y * rowBytes;
+    for (let l = 0; l < nLayers; l++) {
+      const L = layers + <usize>l * 48;
+      const rows = load<i32>(L);
+      if (rows < 0) {
+        const s = x + <usize>y * rowBytes;
+        for (let p = 0; p < w; p++) {
+          const q = <usize>p << 4;
+          v128.store(o + q, f32x4.add(v128.load(o + q), v128.load(s + q)));
+        }
+        continue;
+      }
+      if (y >= rows) continue;
+      const cols = load<i32>(L, 4);
+      const j0 = load<i32>(L, 8);
+      const j1 = load<i32>(L, 12);
+      const yy = <usize>y;
+      const ra = x + <usize>load<i32>(<usize>load<i32>(L, 16) + (yy << 2));
+      const rb = x + <usize>load<i32>(<usize>load<i32>(L, 20) + (yy << 2));
+      const fy = v128.load64_splat(<usize>load<i32>(L, 24) + (yy << 3));
+      const gy = v128.load64_splat(<usize>load<i32>(L, 28) + (yy << 3));
+      for (let j = j0; j < j1; j++) {
+        const a = v128.load(ra + (<usize>j << 4));
+        const b = v128.load(rb + (<usize>j << 4));
+        const d = blended + (<usize>j << 5);
+        v128.store(d, f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(a), gy), f64x2.mul(f64x2.promote_low_f32x4(b), fy)));
+        const ah = v128.shuffle<f32>(a, a, 2, 3, 0, 1);
+        const bh = v128.shuffle<f32>(b, b, 2, 3, 0, 1);
+        v128.store(d, f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(ah), gy), f64x2.mul(f64x2.promote_low_f32x4(bh), fy)), 16);
+      }
+      const xa = <usize>load<i32>(L, 32);
+      const xb = <usize>load<i32>(L, 36);
+      const fx = <usize>load<i32>(L, 40);
+      const gx = <usize>load<i32>(L, 44);
+      for (let c = 0; c < cols; c++) {
+        const cc = <usize>c;
+        const pa = blended + <usize>load<i32>(xa + (cc << 2));
+        const pb = blended + <usize>load<i32>(xb + (cc << 2));
+        const fb = v128.load64_splat(fx + (cc << 3));
+        const fa = v128.load64_splat(gx + (cc << 3));
+        const lo = f64x2.add(f64x2.mul(v128.load(pa), fa), f64x2.mul(v128.load(pb), fb));
+        const hi = f64x2.add(f64x2.mul(v128.load(pa, 16), fa), f64x2.mul(v128.load(pb, 16), fb));
+        const v = v128.shuffle<i64>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 2);
+        const q = o + (cc << 4);
+        v128.store(q, f32x4.add(v128.load(q), v));
+      }
+    }
+  }
+}
+
+/**
+ * zoom_blur's result as uint8 RGB: clip((x + out) / denom, 0, 1) · 255 in float32, truncated. Writes four
+ * bytes per pixel (the fourth is overwritten by the next pixel): `dst` needs one spare byte.
+ */
+export function zoomFinish(x: usize, out: usize, dst: usize, npix: i32, denom: f32): void {
+  const d = f32x4.splat(denom);
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  const s255 = f32x4.splat(255);
+  for (let i = 0; i < npix; i++) {
+    const q = <usize>i << 4;
+    let v = f32x4.div(f32x4.add(v128.load(x + q), v128.load(out + q)), d);
+    v = f32x4.mul(f32x4.pmin(f32x4.pmax(v, zero), one), s255);
+    const b = i32x4.trunc_sat_f32x4_u(v);
+    const b16 = i16x8.narrow_i32x4_u(b, b);
+    store<u32>(dst + <usize>i * 3, i32x4.extract_lane(i8x16.narrow_i16x8_u(b16, b16), 0));
+  }
+}
