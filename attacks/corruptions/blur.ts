@@ -1,4 +1,4 @@
-import { defocusFilter } from './kernels/defocus.js';
+import { defocusBlurU8, defocusFilter } from './kernels/defocus.js';
 import { gaussianBlurU8, gaussianFilter } from './kernels/gaussian.js';
 import { motionBlur as motionBlurKernel } from './kernels/motion.js';
 import { zoomBlurSum, zoomBlurU8 } from './kernels/zoom.js';
@@ -19,7 +19,7 @@ export const gaussianBlur: CorruptionFn = (img, s, { params }) => {
 /** imagecorruptions defocus_blur: cv2.filter2D with the anti-aliased disk (BORDER_REFLECT_101); see kernels/defocus.ts. */
 export const defocusBlur: CorruptionFn = (img, s, { params }) => {
   const [radius, alias] = params.defocus_blur[s - 1];
-  return clipScaleU8(defocusFilter(toUnitFloat64(img), img.height, img.width, 3, radius, alias));
+  return defocusBlurU8(img.data, img.height, img.width, 3, radius, alias) ?? clipScaleU8(defocusFilter(toUnitFloat64(img), img.height, img.width, 3, radius, alias));
 };
 
 /**

@@ -1,25 +1,14 @@
+import { layout, wasmKernels } from '../wasm/loader.js';
 import { borderIndex } from './border.js';
 import { cvGaussianKernel, diskKernel, filter2D } from './filter2d.js';
 
-/**
- * Fast cv2.filter2D with imagecorruptions' anti-aliased disk (same result up to float rounding).
- *
- * The disk kernel is K = blur(D) where D is a flat disk (value 1/count) and blur a small Gaussian
- * (cv2.GaussianBlur, 3×3 or 5×5). Mathematically K = G ⊛ D wherever the Gaussian does not reach the
- * kernel's own border; where it does (radius 8 on the 17×17 grid, radius 10 on 21×21) OpenCV reflects
- * and the two differ in a few taps. So: x ⊛ K = G ⊛ (D ⊛ x) + R ⊛ x with R = K − G ⊛ D, which is sparse.
- * D ⊛ x costs two prefix-sum lookups per disk row (the disk is a union of horizontal runs) instead of one
- * multiply-add per tap, about 6× faster at radius 6. The image is padded once (BORDER_REFLECT_101) and
- * every stage is a 'valid' convolution of that padded image, so borders match cv2.filter2D exactly.
- * Residual taps below 1e-6 of the largest tap (float32 rounding of K) are dropped: their effect on the
- * output is below 1e-4 of a grey level.
- */
-export function defocusFilter(src: Float64Array, h: number, w: number, c: number, radius: number, aliasBlur: number): Float64Array {
+/** The decomposition K = G ⊛ D + R of the disk kernel (see defocusFilter), or the kernel itself for small disks. */
+function defocusPlan(radius: number, aliasBlur: number) {
   const K = diskKernel(radius, aliasBlur);
   // Small disks (CIFAR-10-C's radii ≤ 1.5): the direct sparse filter is as fast and exactly OpenCV's sum.
   let taps = 0;
   for (const v of K.data) if (v !== 0) taps++;
-  if (radius < 3 || taps <= 49) return filter2D(src, h, w, c, K, 'mirror');
+  if (radius < 3 || taps <= 49) return { direct: K, R: 0, r: 0, ksize: 0, g: new Float64Array(0), runs: new Int32Array(0), dval: 0, resid: [] };
   const S = K.size;
   const R = (S - 1) >> 1;
   const ksize = radius <= 8 ? 3 : 5;
@@ -68,7 +57,26 @@ export function defocusFilter(src: Float64Array, h: number, w: number, c: number
   // Put the dropped float32 rounding back on the centre tap, so the kernel's total weight is exactly
   // OpenCV's: on flat regions (v·Σk, often a hair off an integer) the truncating cast then agrees.
   resid.push({ dy: 0, dx: 0, v: dropped });
+  return { direct: null, R, r, ksize, g, runs, dval, resid };
+}
 
+/**
+ * Fast cv2.filter2D with imagecorruptions' anti-aliased disk (same result up to float rounding).
+ *
+ * The disk kernel is K = blur(D) where D is a flat disk (value 1/count) and blur a small Gaussian
+ * (cv2.GaussianBlur, 3×3 or 5×5). Mathematically K = G ⊛ D wherever the Gaussian does not reach the
+ * kernel's own border; where it does (radius 8 on the 17×17 grid, radius 10 on 21×21) OpenCV reflects
+ * and the two differ in a few taps. So: x ⊛ K = G ⊛ (D ⊛ x) + R ⊛ x with R = K − G ⊛ D, which is sparse.
+ * D ⊛ x costs two prefix-sum lookups per disk row (the disk is a union of horizontal runs) instead of one
+ * multiply-add per tap, about 6× faster at radius 6. The image is padded once (BORDER_REFLECT_101) and
+ * every stage is a 'valid' convolution of that padded image, so borders match cv2.filter2D exactly.
+ * Residual taps below 1e-6 of the largest tap (float32 rounding of K) are dropped: their effect on the
+ * output is below 1e-4 of a grey level.
+ */
+export function defocusFilter(src: Float64Array, h: number, w: number, c: number, radius: number, aliasBlur: number): Float64Array {
+  const plan = defocusPlan(radius, aliasBlur);
+  if (plan.direct) return filter2D(src, h, w, c, plan.direct, 'mirror');
+  const { R, r, ksize, g, runs, dval, resid } = plan;
   const P = R + r;
   const pw = w + 2 * P;
   const ph = h + 2 * P;
@@ -246,4 +254,54 @@ export function defocusFilter(src: Float64Array, h: number, w: number, c: number
     }
   }
   return out;
+}
+
+/**
+ * defocus_blur from uint8 to uint8 (x/255, defocusFilter, clip · 255, truncated) with the WebAssembly
+ * kernels: the same stages and per-element sums as defocusFilter with the channels interleaved, so the same
+ * bytes. Null without the kernels, or for the small disks that defocusFilter filters directly.
+ */
+export function defocusBlurU8(data: Uint8Array, h: number, w: number, c: number, radius: number, aliasBlur: number): Uint8Array | null {
+  const k = wasmKernels();
+  if (!k) return null;
+  const plan = defocusPlan(radius, aliasBlur);
+  if (plan.direct) return null;
+  const { R, r, ksize, g, runs, dval, resid } = plan;
+  const P = R + r;
+  const pw = w + 2 * P;
+  const ph = h + 2 * P;
+  const mh = h + 2 * r;
+  const n = w * c;
+  const mn = (w + 2 * r) * c;
+  const pix = c * 8; // bytes per pixel
+  const lo: number[] = [];
+  const hi: number[] = [];
+  for (let dy = -R; dy <= R; dy++) {
+    const half = runs[dy + R];
+    if (half < 0) continue;
+    lo.push(((R + dy) * (pw + 1) + R - half) * pix);
+    hi.push(((R + dy) * (pw + 1) + R + half + 1) * pix);
+  }
+  const at = layout(k, [h * n, h * n * 8, ph * pw * pix, ph * (pw + 1) * pix, mh * mn * 8, mh * n * 8, h * n * 8, ph * 4, pw * 4, lo.length * 8, ksize * 8, resid.length * 12]);
+  if (!at) return null;
+  const [bytes, src, plane, prefix, mid, tmp, out, rowSrc, colSrc, runsAt, gAt, resAt] = at;
+  const buf = k.memory.buffer;
+  new Uint8Array(buf, bytes, h * n).set(data);
+  const rows = new Int32Array(buf, rowSrc, ph);
+  for (let py = 0; py < ph; py++) rows[py] = borderIndex(py - P, h, 'mirror') * n * 8;
+  const cols = new Int32Array(buf, colSrc, pw);
+  for (let px = 0; px < pw; px++) cols[px] = borderIndex(px - P, w, 'mirror') * pix;
+  const runsView = new Int32Array(buf, runsAt, 2 * lo.length);
+  runsView.set(lo);
+  runsView.set(hi, lo.length);
+  new Float64Array(buf, gAt, ksize).set(g);
+  new Float64Array(buf, resAt, resid.length).set(resid.map((t) => t.v));
+  new Int32Array(buf, resAt + resid.length * 8, resid.length).set(resid.map((t) => ((P + t.dy) * pw + P + t.dx) * pix));
+  k.u8ToUnitF64(bytes, src, h * n);
+  k.defocusPad(src, plane, prefix, ph, pw, c, rowSrc, colSrc);
+  k.defocusRuns(prefix, mid, mh, mn, (pw + 1) * pix, lo.length, runsAt, runsAt + lo.length * 4);
+  k.defocusRowG(mid, tmp, mh, n, c, gAt, ksize, dval);
+  k.defocusColG(tmp, plane, out, h, n, pw * pix, gAt, ksize, resid.length, resAt, resAt + resid.length * 8);
+  k.clipScaleU8(out, bytes, h * n, 1, 255);
+  return new Uint8Array(buf, bytes, h * n).slice();
 }

@@ -16,6 +16,10 @@ export interface KernelExports {
   rgbToRgbxF32(src: number, dst: number, npix: number, table: number): void;
   zoomSum(x: number, out: number, blended: number, h: number, w: number, layers: number, nLayers: number): void;
   zoomFinish(x: number, out: number, dst: number, npix: number, denom: number): void;
+  defocusPad(src: number, plane: number, prefix: number, ph: number, pw: number, c: number, rowSrc: number, colSrc: number): void;
+  defocusRuns(prefix: number, mid: number, mh: number, n: number, prefixRow: number, nRuns: number, lo: number, hi: number): void;
+  defocusRowG(mid: number, tmp: number, rows: number, n: number, c: number, g: number, ks: number, dval: number): void;
+  defocusColG(tmp: number, plane: number, out: number, h: number, n: number, planeRow: number, g: number, ks: number, nRes: number, resV: number, resOff: number): void;
 }
 
 export interface WasmKernels extends KernelExports {

@@ -286,3 +286,158 @@ export function zoomFinish(x: usize, out: usize, dst: usize, npix: i32, denom: f
     store<u32>(dst + <usize>i * 3, i32x4.extract_lane(i8x16.narrow_i16x8_u(b16, b16), 0));
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// defocus_blur (../../kernels/defocus.ts defocusFilter): cv2.filter2D with the anti-aliased disk as flat-disk
+// run sums over row prefix sums, a separable small Gaussian and a sparse residual. Channels stay interleaved
+// (c values per pixel) and every element keeps defocusFilter's per-element order of operations.
+
+/**
+ * `src` h × w × c float64; `plane` (ph × pw pixels, ph = h + 2P) gets the BORDER_REFLECT_101-padded image
+ * (`rowSrc[py]`: byte offset in src of the source row, `colSrc[px]`: byte offset in a row of the source pixel),
+ * `prefix` (ph × (pw + 1) pixels) its per-row, per-channel prefix sums from 0.
+ */
+export function defocusPad(src: usize, plane: usize, prefix: usize, ph: i32, pw: i32, c: i32, rowSrc: usize, colSrc: usize): void {
+  const pix = <usize>c << 3;
+  for (let py = 0; py < ph; py++) {
+    const sr = src + <usize>load<i32>(rowSrc + (<usize>py << 2));
+    const pl = plane + <usize>py * <usize>pw * pix;
+    const pr = prefix + <usize>py * <usize>(pw + 1) * pix;
+    for (let ch = 0; ch < c; ch++) {
+      const o = <usize>ch << 3;
+      let acc: f64 = 0;
+      store<f64>(pr + o, 0);
+      for (let px = 0; px < pw; px++) {
+        const v = load<f64>(sr + <usize>load<i32>(colSrc + (<usize>px << 2)) + o);
+        store<f64>(pl + <usize>px * pix + o, v);
+        acc += v;
+        store<f64>(pr + <usize>(px + 1) * pix + o, acc);
+      }
+    }
+  }
+}
+
+/**
+ * mid (mh rows of `n` = mw·c values) = the flat disk's sum at each position: Σ_k prefix[hi_k] − prefix[lo_k],
+ * `lo`/`hi` byte offsets from the row's start in `prefix` (rows of `prefixRow` bytes), summed from 0 in run order.
+ */
+export function defocusRuns(prefix: usize, mid: usize, mh: i32, n: i32, prefixRow: i32, nRuns: i32, lo: usize, hi: usize): void {
+  for (let my = 0; my < mh; my++) {
+    const rb = prefix + <usize>my * <usize>prefixRow;
+    const o = mid + (<usize>my * <usize>n << 3);
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      const e = rb + (<usize>j << 3);
+      let a0 = f64x2.splat(0);
+      let a1 = a0;
+      let a2 = a0;
+      let a3 = a0;
+      for (let k = 0; k < nRuns; k++) {
+        const l = e + <usize>load<i32>(lo + (<usize>k << 2));
+        const u = e + <usize>load<i32>(hi + (<usize>k << 2));
+        a0 = f64x2.add(a0, f64x2.sub(v128.load(u), v128.load(l)));
+        a1 = f64x2.add(a1, f64x2.sub(v128.load(u, 16), v128.load(l, 16)));
+        a2 = f64x2.add(a2, f64x2.sub(v128.load(u, 32), v128.load(l, 32)));
+        a3 = f64x2.add(a3, f64x2.sub(v128.load(u, 48), v128.load(l, 48)));
+      }
+      const d = o + (<usize>j << 3);
+      v128.store(d, a0);
+      v128.store(d, a1, 16);
+      v128.store(d, a2, 32);
+      v128.store(d, a3, 48);
+    }
+    for (; j < n; j++) {
+      const e = rb + (<usize>j << 3);
+      let a: f64 = 0;
+      for (let k = 0; k < nRuns; k++) a += load<f64>(e + <usize>load<i32>(hi + (<usize>k << 2))) - load<f64>(e + <usize>load<i32>(lo + (<usize>k << 2)));
+      store<f64>(o + (<usize>j << 3), a);
+    }
+  }
+}
+
+/** tmp (rows × n values) = (Σ_j g_j · mid[x + j pixels], from 0) · dval, along each row; mid rows hold n + (ks − 1)·c values. */
+export function defocusRowG(mid: usize, tmp: usize, rows: i32, n: i32, c: i32, g: usize, ks: i32, dval: f64): void {
+  const midRow = <usize>(n + (ks - 1) * c) << 3;
+  const pix = <usize>c << 3;
+  const dv = f64x2.splat(dval);
+  for (let y = 0; y < rows; y++) {
+    const m = mid + <usize>y * midRow;
+    const t = tmp + (<usize>y * <usize>n << 3);
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      const e = m + (<usize>j << 3);
+      let a0 = f64x2.splat(0);
+      let a1 = a0;
+      let a2 = a0;
+      let a3 = a0;
+      for (let i = 0; i < ks; i++) {
+        const gi = v128.load64_splat(g + (<usize>i << 3));
+        const p = e + <usize>i * pix;
+        a0 = f64x2.add(a0, f64x2.mul(gi, v128.load(p)));
+        a1 = f64x2.add(a1, f64x2.mul(gi, v128.load(p, 16)));
+        a2 = f64x2.add(a2, f64x2.mul(gi, v128.load(p, 32)));
+        a3 = f64x2.add(a3, f64x2.mul(gi, v128.load(p, 48)));
+      }
+      const d = t + (<usize>j << 3);
+      v128.store(d, f64x2.mul(a0, dv));
+      v128.store(d, f64x2.mul(a1, dv), 16);
+      v128.store(d, f64x2.mul(a2, dv), 32);
+      v128.store(d, f64x2.mul(a3, dv), 48);
+    }
+    for (; j < n; j++) {
+      const e = m + (<usize>j << 3);
+      let a: f64 = 0;
+      for (let i = 0; i < ks; i++) a += load<f64>(g + (<usize>i << 3)) * load<f64>(e + <usize>i * pix);
+      store<f64>(t + (<usize>j << 3), a * dval);
+    }
+  }
+}
+
+/**
+ * out (h rows × n values) = Σ_i g_i · tmp[y + i] (from 0), then + Σ_k resV_k · plane[y·planeRow + resOff_k]
+ * (byte offsets) in list order.
+ */
+export function defocusColG(tmp: usize, plane: usize, out: usize, h: i32, n: i32, planeRow: i32, g: usize, ks: i32, nRes: i32, resV: usize, resOff: usize): void {
+  const tRow = <usize>n << 3;
+  for (let y = 0; y < h; y++) {
+    const t = tmp + <usize>y * tRow;
+    const pb = plane + <usize>y * <usize>planeRow;
+    const o = out + <usize>y * tRow;
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      const jb = <usize>j << 3;
+      let a0 = f64x2.splat(0);
+      let a1 = a0;
+      let a2 = a0;
+      let a3 = a0;
+      for (let i = 0; i < ks; i++) {
+        const gi = v128.load64_splat(g + (<usize>i << 3));
+        const p = t + <usize>i * tRow + jb;
+        a0 = f64x2.add(a0, f64x2.mul(gi, v128.load(p)));
+        a1 = f64x2.add(a1, f64x2.mul(gi, v128.load(p, 16)));
+        a2 = f64x2.add(a2, f64x2.mul(gi, v128.load(p, 32)));
+        a3 = f64x2.add(a3, f64x2.mul(gi, v128.load(p, 48)));
+      }
+      for (let k = 0; k < nRes; k++) {
+        const v = v128.load64_splat(resV + (<usize>k << 3));
+        const p = pb + <usize>load<i32>(resOff + (<usize>k << 2)) + jb;
+        a0 = f64x2.add(a0, f64x2.mul(v, v128.load(p)));
+        a1 = f64x2.add(a1, f64x2.mul(v, v128.load(p, 16)));
+        a2 = f64x2.add(a2, f64x2.mul(v, v128.load(p, 32)));
+        a3 = f64x2.add(a3, f64x2.mul(v, v128.load(p, 48)));
+      }
+      const d = o + jb;
+      v128.store(d, a0);
+      v128.store(d, a1, 16);
+      v128.store(d, a2, 32);
+      v128.store(d, a3, 48);
+    }
+    for (; j < n; j++) {
+      const jb = <usize>j << 3;
+      let a: f64 = 0;
+      for (let i = 0; i < ks; i++) a += load<f64>(g + (<usize>i << 3)) * load<f64>(t + <usize>i * tRow + jb);
+      for (let k = 0; k < nRes; k++) a += load<f64>(resV + (<usize>k << 3)) * load<f64>(pb + <usize>load<i32>(resOff + (<usize>k << 2)) + jb);
+      store<f64>(o + jb, a);
+    }
+  }
+}
