@@ -1,6 +1,6 @@
 import { defocusBlurU8, defocusFilter } from './kernels/defocus.js';
 import { gaussianBlurU8, gaussianFilter } from './kernels/gaussian.js';
-import { motionBlur as motionBlurKernel } from './kernels/motion.js';
+import { motionBlur as motionBlurKernel, motionBlurU8 } from './kernels/motion.js';
 import { zoomBlurSum, zoomBlurU8 } from './kernels/zoom.js';
 import { npArange } from './params.js';
 import type { CorruptionFn } from './types.js';
@@ -63,6 +63,8 @@ export const glassBlur: CorruptionFn = (img, s, { rng, params }) => {
 export const motionBlur: CorruptionFn = (img, s, { rng, params }) => {
   const [radius, sigma] = params.motion_blur[s - 1];
   const angle = rng.uniform(-45, 45);
+  const fast = motionBlurU8(img.data, img.height, img.width, 3, radius, sigma, angle);
+  if (fast) return fast;
   const out = motionBlurKernel(img.data, img.height, img.width, 3, radius, sigma, angle);
   // clipped and cast straight into uint8 (the store truncates)
   const res = new Uint8Array(out.length);

@@ -1,12 +1,7 @@
-/**
- * imagecorruptions' motion blur (its numpy stand-in for ImageMagick's MagickMotionBlurImage):
- * a one-sided kernel of width 2·radius+1 with weights exp(−i²/(2σ²)), i = 0..width−1, normalised;
- * tap i adds the image shifted by round-half-down(i·(sin θ, cos θ)) pixels towards −(dy, dx), where the
- * shift replicates the edge row/column (np.roll, then the wrapped part overwritten by the edge).
- * Stops early when a shift reaches the image size, as the reference does. `src` may be the uint8 image
- * itself (its values are exact in float64).
- */
-export function motionBlur(src: Float64Array | Uint8Array, h: number, w: number, c: number, radius: number, sigma: number, angleDeg: number): Float64Array {
+import { layout, wasmKernels } from '../wasm/loader.js';
+
+/** The kernel weights and per-tap shifts (dy, dx), truncated where a shift reaches the image size. */
+function motionPlan(h: number, w: number, radius: number, sigma: number, angleDeg: number) {
   const width = radius * 2 + 1;
   const kernel = new Float64Array(width);
   let z = 0;
@@ -28,6 +23,26 @@ export function motionBlur(src: Float64Array | Uint8Array, h: number, w: number,
     shiftY.push(dy);
     shiftX.push(dx);
   }
+  return { kernel, shiftY, shiftX };
+}
+
+/**
+ * imagecorruptions' motion blur (its numpy stand-in for ImageMagick's MagickMotionBlurImage):
+ * a one-sided kernel of width 2·radius+1 with weights exp(−i²/(2σ²)), i = 0..width−1, normalised;
+ * tap i adds the image shifted by round-half-down(i·(sin θ, cos θ)) pixels towards −(dy, dx), where the
+ * shift replicates the edge row/column (np.roll, then the wrapped part overwritten by the edge).
+ * Stops early when a shift reaches the image size, as the reference does. `src` may be the uint8 image
+ * itself (its values are exact in float64). WebAssembly SIMD kernels when available (the same sums per
+ * element), else motionBlurJs.
+ */
+export function motionBlur(src: Float64Array | Uint8Array, h: number, w: number, c: number, radius: number, sigma: number, angleDeg: number): Float64Array {
+  const out = motionBlurWasm(src, h, w, c, radius, sigma, angleDeg, false);
+  return out ? (out as Float64Array) : motionBlurJs(src, h, w, c, radius, sigma, angleDeg);
+}
+
+/** motionBlur with the JavaScript kernels (the fallback, and the reference of the WebAssembly path). */
+export function motionBlurJs(src: Float64Array | Uint8Array, h: number, w: number, c: number, radius: number, sigma: number, angleDeg: number): Float64Array {
+  const { kernel, shiftY, shiftX } = motionPlan(h, w, radius, sigma, angleDeg);
   const taps = shiftY.length;
   // Rows padded once with their edge pixels, wide enough for every horizontal shift: shifted[y, x] is then
   // padded[clamp(y − dy)][x − dx + padL], a contiguous run per tap and output row.
@@ -97,4 +112,45 @@ export function motionBlur(src: Float64Array | Uint8Array, h: number, w: number,
     }
   }
   return out;
+}
+
+/**
+ * imagecorruptions' `np.clip(motion_blur(x), 0, 255)` cast to uint8 (truncating), with the WebAssembly
+ * kernels; null without them.
+ */
+export function motionBlurU8(src: Uint8Array, h: number, w: number, c: number, radius: number, sigma: number, angleDeg: number): Uint8Array | null {
+  return motionBlurWasm(src, h, w, c, radius, sigma, angleDeg, true) as Uint8Array | null;
+}
+
+/** motionBlur in the WebAssembly kernels (same sums per element): float64 out, or uint8 clipped to [0, 255]. */
+function motionBlurWasm(src: Float64Array | Uint8Array, h: number, w: number, c: number, radius: number, sigma: number, angleDeg: number, toU8: boolean): Float64Array | Uint8Array | null {
+  const k = wasmKernels();
+  if (!k) return null;
+  const { kernel, shiftY, shiftX } = motionPlan(h, w, radius, sigma, angleDeg);
+  const taps = shiftY.length;
+  let padL = 0;
+  let padR = 0;
+  for (const dx of shiftX) {
+    padL = Math.max(padL, dx);
+    padR = Math.max(padR, -dx);
+  }
+  const n = w * c;
+  const pRow = (w + padL + padR) * c * 8;
+  const u8 = src instanceof Uint8Array;
+  const at = layout(k, [u8 ? h * n : 0, h * n * 8, h * pRow, h * n * 8, taps * 8, taps * 4, taps * 4, taps * 4]);
+  if (!at) return null;
+  const [bytes, x, padded, out, kAt, syAt, oxAt, offs] = at;
+  const buf = k.memory.buffer;
+  if (u8) {
+    new Uint8Array(buf, bytes, h * n).set(src);
+    k.u8ToF64(bytes, x, h * n);
+  } else new Float64Array(buf, x, h * n).set(src);
+  new Float64Array(buf, kAt, taps).set(kernel.subarray(0, taps));
+  new Int32Array(buf, syAt, taps).set(shiftY);
+  new Int32Array(buf, oxAt, taps).set(shiftX.map((dx) => (padL - dx) * c * 8));
+  k.motionPad(x, padded, h, w, c, padL, padR);
+  k.motionTaps(padded, out, h, n, pRow, taps, kAt, syAt, oxAt, offs);
+  if (!toU8) return new Float64Array(buf, out, h * n).slice();
+  k.clipScaleU8(out, bytes, h * n, 255, 1);
+  return new Uint8Array(buf, bytes, h * n).slice();
 }

@@ -19,6 +19,8 @@ export interface KernelExports {
   defocusPad(src: number, plane: number, prefix: number, ph: number, pw: number, c: number, rowSrc: number, colSrc: number): void;
   defocusRuns(prefix: number, mid: number, mh: number, n: number, prefixRow: number, nRuns: number, lo: number, hi: number): void;
   defocusRowG(mid: number, tmp: number, rows: number, n: number, c: number, g: number, ks: number, dval: number): void;
+  motionPad(src: number, padded: number, h: number, w: number, c: number, padL: number, padR: number): void;
+  motionTaps(padded: number, out: number, h: number, n: number, pRow: number, taps: number, k: number, shiftY: number, offX: number, offs: number): void;
   defocusColG(tmp: number, plane: number, out: number, h: number, n: number, planeRow: number, g: number, ks: number, nRes: number, resV: number, resOff: number): void;
 }
 

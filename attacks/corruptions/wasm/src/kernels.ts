@@ -441,3 +441,65 @@ export function defocusColG(tmp: usize, plane: usize, out: usize, h: i32, n: i32
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// motion_blur and snow's blur (../../kernels/motion.ts): taps of edge-replicated shifted copies, summed from 0
+// in kernel order per element.
+
+/** Rows of `src` (h × w × c float64) into `padded` with padL / padR edge pixels each side. */
+export function motionPad(src: usize, padded: usize, h: i32, w: i32, c: i32, padL: i32, padR: i32): void {
+  const pix = <usize>c << 3;
+  const rowBytes = <usize>w * pix;
+  const pRow = <usize>(w + padL + padR) * pix;
+  for (let y = 0; y < h; y++) {
+    const s = src + <usize>y * rowBytes;
+    const d = padded + <usize>y * pRow;
+    memory.copy(d + <usize>padL * pix, s, rowBytes);
+    for (let x = 0; x < padL; x++) memory.copy(d + <usize>x * pix, s, pix);
+    const last = s + rowBytes - pix;
+    const e = d + <usize>(padL + w) * pix;
+    for (let x = 0; x < padR; x++) memory.copy(e + <usize>x * pix, last, pix);
+  }
+}
+
+/**
+ * out (h rows × n values) = Σ_i k_i · padded[clamp(y − shiftY_i)·pRow + offX_i + value] from 0 in tap order
+ * (`offX` byte offsets of the horizontal shift within a padded row, `offs` scratch for `taps` int32).
+ */
+export function motionTaps(padded: usize, out: usize, h: i32, n: i32, pRow: i32, taps: i32, k: usize, shiftY: usize, offX: usize, offs: usize): void {
+  for (let y = 0; y < h; y++) {
+    for (let i = 0; i < taps; i++) {
+      let sy = y - load<i32>(shiftY + (<usize>i << 2));
+      sy = sy < 0 ? 0 : sy > h - 1 ? h - 1 : sy;
+      store<i32>(offs + (<usize>i << 2), sy * pRow + load<i32>(offX + (<usize>i << 2)));
+    }
+    const o = out + (<usize>y * <usize>n << 3);
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      const e = padded + (<usize>j << 3);
+      let a0 = f64x2.splat(0);
+      let a1 = a0;
+      let a2 = a0;
+      let a3 = a0;
+      for (let i = 0; i < taps; i++) {
+        const ki = v128.load64_splat(k + (<usize>i << 3));
+        const p = e + <usize>load<i32>(offs + (<usize>i << 2));
+        a0 = f64x2.add(a0, f64x2.mul(ki, v128.load(p)));
+        a1 = f64x2.add(a1, f64x2.mul(ki, v128.load(p, 16)));
+        a2 = f64x2.add(a2, f64x2.mul(ki, v128.load(p, 32)));
+        a3 = f64x2.add(a3, f64x2.mul(ki, v128.load(p, 48)));
+      }
+      const d = o + (<usize>j << 3);
+      v128.store(d, a0);
+      v128.store(d, a1, 16);
+      v128.store(d, a2, 32);
+      v128.store(d, a3, 48);
+    }
+    for (; j < n; j++) {
+      const e = padded + (<usize>j << 3);
+      let a: f64 = 0;
+      for (let i = 0; i < taps; i++) a += load<f64>(k + (<usize>i << 3)) * load<f64>(e + <usize>load<i32>(offs + (<usize>i << 2)));
+      store<f64>(o + (<usize>j << 3), a);
+    }
+  }
+}
