@@ -51,6 +51,10 @@ export const UNIT_BOX: Box = { lower: () => 0, upper: () => 1 };
 export function linfStep(x: Float32Array, cur: Float32Array, g: Float32Array, alpha: number, eps: number, box: Box, dir: 1 | -1, out: Float32Array): void {
   const a = Math.fround(alpha) * dir;
   const e = Math.fround(eps);
+  if (box === UNIT_BOX) {
+    linfStepUnit(x, cur, g, a, e, out);
+    return;
+  }
   const per = box.frozen;
   for (let k = 0; k < x.length; k++) {
     if (per?.(k)) {
@@ -64,6 +68,24 @@ export function linfStep(x: Float32Array, cur: Float32Array, g: Float32Array, al
     const lo = box.lower(k);
     const hi = box.upper(k);
     out[k] = v < lo ? lo : v > hi ? hi : v;
+  }
+}
+
+/**
+ * linfStep for images in [0, 1]: the same float32 operations in the same order, without the
+ * per-element box callbacks (three calls per pixel made the generic loop ~2× slower than the
+ * arithmetic; bench/gradients.ts times it as part of a gradient step).
+ */
+function linfStepUnit(x: Float32Array, cur: Float32Array, g: Float32Array, a: number, e: number, out: Float32Array): void {
+  const ne = -e;
+  for (let k = 0; k < x.length; k++) {
+    const gk = g[k];
+    const xk = x[k];
+    const stepped = Math.fround(cur[k] + (gk > 0 ? a : gk < 0 ? -a : 0));
+    let d = Math.fround(stepped - xk);
+    d = d < ne ? ne : d > e ? e : d;
+    const v = Math.fround(xk + d);
+    out[k] = v < 0 ? 0 : v > 1 ? 1 : v;
   }
 }
 

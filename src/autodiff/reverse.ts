@@ -22,7 +22,7 @@ import {
   type ValueInfoProto,
 } from './onnx-proto.js';
 import { getRule } from './registry.js';
-import { commuteReluMaxPool } from './rewrite.js';
+import { commuteReluMaxPool, foldBatchNormIntoConv } from './rewrite.js';
 import './rules/index.js';
 import type { ShapeTable } from './shape-probe.js';
 import type { AttrValue, StaticShape, VjpContext } from './vjp-types.js';
@@ -162,9 +162,11 @@ export function buildGradientGraph(proto: ModelProto, opts: GradientGraphOptions
   const e = new GraphEmitter(gradOpset, floatType);
   const constants = constantTensors(graph);
   // Forward nodes are copied so rewrites and rules may change them (never the caller's model).
-  const forward: NodeProto[] = (graph.node ?? []).map((n) => ({ ...n, output: [...(n.output ?? [])] }));
+  const forward: NodeProto[] = (graph.node ?? []).map((n) => ({ ...n, input: [...(n.input ?? [])], output: [...(n.output ?? [])] }));
   const shapes: ShapeTable = new Map(opts.shapes);
-  commuteReluMaxPool(forward, new Set((graph.output ?? []).map((o) => o.name)), shapes);
+  const graphOutputs = new Set((graph.output ?? []).map((o) => o.name ?? ''));
+  const folded = foldBatchNormIntoConv(forward, graphOutputs, constants, shapes);
+  commuteReluMaxPool(forward, graphOutputs, shapes);
   const fwdGraph = { ...graph, node: forward };
 
   // ---- loss head -------------------------------------------------------------------------
@@ -223,6 +225,11 @@ export function buildGradientGraph(proto: ModelProto, opts: GradientGraphOptions
     { op_type: 'Identity', name: 'fl∂/out_grad', input: [grad], output: [GRAD_OUTPUTS.grad] },
   );
 
+  // Weights and BN statistics the folding replaced: dropped when nothing reads them any more
+  // (onnxruntime warns about every unused initializer).
+  const used = new Set<string>();
+  for (const n of [...forward, ...e.nodes]) for (const i of n.input ?? []) used.add(i);
+  const foldedAway = new Set((graph.node ?? []).filter((n) => n.op_type === 'BatchNormalization' || n.op_type === 'Conv').flatMap((n) => (n.input ?? []).slice(1)));
   const floatVi = (name: string, dims?: (number | string)[]): ValueInfoProto => ({
     name,
     type: {
@@ -244,7 +251,7 @@ export function buildGradientGraph(proto: ModelProto, opts: GradientGraphOptions
     graph: {
       ...graph,
       node: [...forward, ...e.nodes],
-      initializer: [...(graph.initializer ?? []), ...e.initializers],
+      initializer: [...(graph.initializer ?? []).filter((t) => used.has(t.name ?? '') || !foldedAway.has(t.name ?? '')), ...folded, ...e.initializers],
       input: [...(graph.input ?? []), ...feeds.map((f) => floatVi(f, ['N', opts.numClasses]))],
       output: [floatVi(GRAD_OUTPUTS.logits), floatVi(GRAD_OUTPUTS.loss), { ...floatVi(GRAD_OUTPUTS.grad), type: { tensor_type: { elem_type: inputElem } } }],
     },

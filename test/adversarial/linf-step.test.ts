@@ -1,0 +1,38 @@
+import { describe, expect, test } from 'vitest';
+import { linfStep, UNIT_BOX, type Box } from '../../attacks/adversarial/project.js';
+import { Rng } from '../../src/random.js';
+
+describe('linfStep', () => {
+  test('the [0,1] fast path gives the same bytes as the generic box path', () => {
+    const n = 4096;
+    const rng = new Rng(5);
+    const x = rng.fillUniform(new Float32Array(n)) as Float32Array;
+    const cur = Float32Array.from(x, (v, k) => v + (k % 3 === 0 ? 0.05 : k % 3 === 1 ? -0.2 : 0));
+    const g = rng.fillUniform(new Float32Array(n), -1, 1) as Float32Array;
+    // edge cases: zero and NaN gradients, points on and outside the box
+    for (let k = 0; k < 64; k++) g[k * 7] = 0;
+    g[5] = Number.NaN;
+    x[9] = 0;
+    x[10] = 1;
+    cur[11] = 1.5;
+    const generic: Box = { lower: () => 0, upper: () => 1 };
+    for (const [alpha, eps, dir] of [
+      [0.01, 0.03, 1],
+      [2 / 255, 8 / 255, -1],
+      [0.3, 0.1, 1],
+    ] as [number, number, 1 | -1][]) {
+      const a = new Float32Array(n);
+      const b = new Float32Array(n);
+      linfStep(x, cur, g, alpha, eps, UNIT_BOX, dir, a);
+      linfStep(x, cur, g, alpha, eps, generic, dir, b);
+      expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+      // and the step did something: every non-NaN element is within ε of x and inside [0, 1]
+      for (let k = 0; k < n; k++) {
+        if (Number.isNaN(a[k])) continue;
+        expect(a[k]).toBeGreaterThanOrEqual(0);
+        expect(a[k]).toBeLessThanOrEqual(1);
+        expect(Math.abs(a[k] - x[k])).toBeLessThanOrEqual(Math.fround(eps) + 1e-7);
+      }
+    }
+  });
+});
