@@ -3,6 +3,7 @@
  * (PyTorch, torchattacks, ART): constants are rounded to float32 first (`Math.fround`), every
  * result is stored in a Float32Array, so each step rounds exactly once as a float32 op would.
  */
+import { linfStepUnitSimd } from './step-simd.js';
 
 /** sign(v) with sign(0) = 0, as torch.sign. */
 export function sign(v: number): number {
@@ -52,7 +53,7 @@ export function linfStep(x: Float32Array, cur: Float32Array, g: Float32Array, al
   const a = Math.fround(alpha) * dir;
   const e = Math.fround(eps);
   if (box === UNIT_BOX) {
-    linfStepUnit(x, cur, g, a, e, out);
+    if (!linfStepUnitSimd(x, cur, g, a, e, out)) linfStepUnit(x, cur, g, a, e, out);
     return;
   }
   const per = box.frozen;
@@ -72,9 +73,8 @@ export function linfStep(x: Float32Array, cur: Float32Array, g: Float32Array, al
 }
 
 /**
- * linfStep for images in [0, 1]: the same float32 operations in the same order, without the
- * per-element box callbacks (three calls per pixel made the generic loop ~2× slower than the
- * arithmetic; bench/gradients.ts times it as part of a gradient step).
+ * linfStep for images in [0, 1] in JavaScript (the fallback of step-simd.ts, same bytes): the
+ * same float32 operations in the same order, without the per-element box callbacks.
  */
 function linfStepUnit(x: Float32Array, cur: Float32Array, g: Float32Array, a: number, e: number, out: Float32Array): void {
   const ne = -e;

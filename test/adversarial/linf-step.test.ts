@@ -1,10 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { linfStep, UNIT_BOX, type Box } from '../../attacks/adversarial/project.js';
+import { linfStepUnitSimd, setWasmStep } from '../../attacks/adversarial/step-simd.js';
 import { Rng } from '../../src/random.js';
 
 describe('linfStep', () => {
-  test('the [0,1] fast path gives the same bytes as the generic box path', () => {
-    const n = 4096;
+  test('the [0,1] fast paths (WebAssembly SIMD and JavaScript) give the same bytes as the generic box path', () => {
+    // odd length, larger than one SIMD chunk (2^18): exercises chunking and the scalar tail
+    const n = (1 << 18) + 4099;
     const rng = new Rng(5);
     const x = rng.fillUniform(new Float32Array(n)) as Float32Array;
     const cur = Float32Array.from(x, (v, k) => v + (k % 3 === 0 ? 0.05 : k % 3 === 1 ? -0.2 : 0));
@@ -12,10 +14,15 @@ describe('linfStep', () => {
     // edge cases: zero and NaN gradients, points on and outside the box
     for (let k = 0; k < 64; k++) g[k * 7] = 0;
     g[5] = Number.NaN;
+    g[n - 2] = Number.NaN; // in the scalar tail
     x[9] = 0;
     x[10] = 1;
     cur[11] = 1.5;
+    cur[12] = -0;
+    x[13] = -0;
     const generic: Box = { lower: () => 0, upper: () => 1 };
+    // Node 20 has WebAssembly SIMD: the fast path must really run here, not fall back silently.
+    expect(linfStepUnitSimd(x, cur, g, 0.01, 0.03, new Float32Array(n))).toBe(true);
     for (const [alpha, eps, dir] of [
       [0.01, 0.03, 1],
       [2 / 255, 8 / 255, -1],
@@ -23,9 +30,17 @@ describe('linfStep', () => {
     ] as [number, number, 1 | -1][]) {
       const a = new Float32Array(n);
       const b = new Float32Array(n);
+      const c = new Float32Array(n);
       linfStep(x, cur, g, alpha, eps, UNIT_BOX, dir, a);
       linfStep(x, cur, g, alpha, eps, generic, dir, b);
+      setWasmStep(false);
+      try {
+        linfStep(x, cur, g, alpha, eps, UNIT_BOX, dir, c);
+      } finally {
+        setWasmStep(true);
+      }
       expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+      expect(Buffer.from(c.buffer).equals(Buffer.from(b.buffer))).toBe(true);
       // and the step did something: every non-NaN element is within ε of x and inside [0, 1]
       for (let k = 0; k < n; k++) {
         if (Number.isNaN(a[k])) continue;
