@@ -3,7 +3,9 @@ import { gaussianBlurU8, gaussianFilter } from './kernels/gaussian.js';
 import { motionBlur as motionBlurKernel, motionBlurU8 } from './kernels/motion.js';
 import { zoomBlurSum, zoomBlurU8 } from './kernels/zoom.js';
 import { npArange } from './params.js';
+import type { Rng } from '../../src/random.js';
 import type { CorruptionFn } from './types.js';
+import { layout, wasmKernels } from './wasm/loader.js';
 import { clipScaleU8, toUnitFloat64, UNIT, unitFloat64 } from './unit-range.js';
 
 
@@ -36,6 +38,9 @@ export const glassBlur: CorruptionFn = (img, s, { rng, params }) => {
   // dx = floor(u32 · 2δ / 2³²) − δ: exactly uniform for span 2, 4, 8; bias < 1e-9 otherwise. u · (2δ/2³²)
   // is that same exact product (2δ/2³² is exact, the product fits 53 bits), and `| 0` floors it.
   const scale = (2 * delta) / 4294967296;
+  if (glassMovesWasm(x, h, w, delta, iterations, rng, scale)) {
+    return gaussianBlurU8(x, h, w, 3, sigma, 'nearest', 4) ?? clipScaleU8(gaussianFilter(unitFloat64(x), h, w, 3, sigma, 'nearest', 4));
+  }
   const rowStep = w * 3;
   for (let it = 0; it < iterations; it++) {
     for (let hh = h - delta; hh > delta; hh--) {
@@ -54,6 +59,24 @@ export const glassBlur: CorruptionFn = (img, s, { rng, params }) => {
   }
   return gaussianBlurU8(x, h, w, 3, sigma, 'nearest', 4) ?? clipScaleU8(gaussianFilter(unitFloat64(x), h, w, 3, sigma, 'nearest', 4));
 };
+
+/**
+ * glass_blur's pixel moves in the WebAssembly kernels: the draws are made here, in the loop's order, into the
+ * kernels' memory, and the kernel does the same moves. False (nothing done) without the kernels.
+ */
+function glassMovesWasm(x: Uint8Array, h: number, w: number, delta: number, iterations: number, rng: Rng, scale: number): boolean {
+  const k = wasmKernels();
+  if (!k) return false;
+  const draws = 2 * iterations * Math.max(0, h - 2 * delta) * Math.max(0, w - 2 * delta);
+  const at = layout(k, [x.length, draws * 4]);
+  if (!at) return false;
+  const u = new Uint32Array(k.memory.buffer, at[1], draws);
+  for (let i = 0; i < draws; i++) u[i] = rng.nextUint32();
+  new Uint8Array(k.memory.buffer, at[0], x.length).set(x);
+  k.glassMoves(at[0], h, w, delta, iterations, at[1], scale);
+  x.set(new Uint8Array(k.memory.buffer, at[0], x.length));
+  return true;
+}
 
 /**
  * imagecorruptions motion_blur: the shifted-copies kernel (kernels/motion.ts) at angle U(−45°, 45°) on the

@@ -1,7 +1,8 @@
 import { borderIndex } from './kernels/border.js';
 import { gaussianFilter } from './kernels/gaussian.js';
 import type { CorruptionFn } from './types.js';
-import { UNIT } from './unit-range.js';
+import { UNIT, UNIT_F32_TABLE } from './unit-range.js';
+import { layout, wasmKernels } from './wasm/loader.js';
 
 /**
  * scipy.ndimage.map_coordinates(order=1, mode='reflect') at one (y, x) on channel k of an H×W×3 float
@@ -42,15 +43,20 @@ function displacement(h: number, w: number, max: number, sigma: [number, number]
 export const elasticTransform: CorruptionFn = (img, s, { rng, params, parameterSet }) => {
   const p = params.elastic_transform[s - 1];
   const { width: w, height: h, data } = img;
-  let image: Float32Array = new Float32Array(data.length);
-  for (let i = 0; i < data.length; i += 3) {
-    image[i] = UNIT[data[i]];
-    image[i + 1] = UNIT[data[i + 1]];
-    image[i + 2] = UNIT[data[i + 2]];
-  }
+  const unitImage = () => {
+    const image = new Float32Array(data.length);
+    for (let i = 0; i < data.length; i += 3) {
+      image[i] = UNIT[data[i]];
+      image[i + 1] = UNIT[data[i + 1]];
+      image[i + 2] = UNIT[data[i + 2]];
+    }
+    return image;
+  };
+  let image: Float32Array;
   let dx: Float32Array;
   let dy: Float32Array;
   if (parameterSet === 'cifar') {
+    image = unitImage();
     const [alpha, sigma, affine] = p;
     image = randomAffine(image, h, w, affine, rng);
     dx = displacement(h, w, 1, [sigma, sigma], alpha, rng);
@@ -61,6 +67,9 @@ export const elasticTransform: CorruptionFn = (img, s, { rng, params, parameterS
     const sigma: [number, number] = [h * 0.01, w * 0.01];
     dx = displacement(h, w, max, sigma, alpha, rng);
     dy = displacement(h, w, max, sigma, alpha, rng);
+    const fast = elasticSampleWasm(data, h, w, dx, dy);
+    if (fast) return fast;
+    image = unitImage();
   }
   // written straight to uint8 (the store truncates, as the final cast does)
   const out = new Uint8Array(data.length);
@@ -154,4 +163,25 @@ function solveAffine(src: number[][], dst: number[][]): number[] {
   const r0 = solve(dst[0][0], dst[1][0], dst[2][0]);
   const r1 = solve(dst[0][1], dst[1][1], dst[2][1]);
   return [...r0, ...r1];
+}
+
+/**
+ * The resampling of elasticTransform (ImageNet-C path: the image is float32(x/255)) in the WebAssembly
+ * kernels: the same float64 interpolation per channel, rounded to float32, clipped and scaled. Null without them.
+ */
+function elasticSampleWasm(data: Uint8Array, h: number, w: number, dx: Float32Array, dy: Float32Array): Uint8Array | null {
+  const k = wasmKernels();
+  if (!k) return null;
+  const npix = h * w;
+  const at = layout(k, [npix * 3, 1024, npix * 16, npix * 4, npix * 4]);
+  if (!at) return null;
+  const [bytes, table, image, dxAt, dyAt] = at;
+  const buf = k.memory.buffer;
+  new Uint8Array(buf, bytes, npix * 3).set(data);
+  new Float32Array(buf, table, 256).set(UNIT_F32_TABLE);
+  new Float32Array(buf, dxAt, npix).set(dx);
+  new Float32Array(buf, dyAt, npix).set(dy);
+  k.rgbToRgbxF32(bytes, image, npix, table);
+  k.elasticSample(image, dxAt, dyAt, bytes, h, w);
+  return new Uint8Array(buf, bytes, npix * 3).slice();
 }

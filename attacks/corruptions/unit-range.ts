@@ -6,6 +6,9 @@ export const UNIT = Float64Array.from({ length: 256 }, (_, v) => v / 255);
 /** float32(v/255) for every uint8 v, held as doubles: the reference's float32 arrays (snow, spatter). */
 export const UNIT_F32 = Float64Array.from({ length: 256 }, (_, v) => Math.fround(v / 255));
 
+/** The same float32(v/255) as a Float32Array, copied into the WebAssembly kernels' memory as their lookup table. */
+export const UNIT_F32_TABLE = Float32Array.from(UNIT_F32);
+
 /** uint8 pixels → float64 in [0, 1], as skimage's img_as_float / imagecorruptions' `np.array(x) / 255.`. */
 export function toUnitFloat64(img: Rgb8): Float64Array {
   return unitFloat64(img.data);

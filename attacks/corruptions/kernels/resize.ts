@@ -1,3 +1,5 @@
+import { layout, wasmKernels } from '../wasm/loader.js';
+
 /**
  * Resizes of uint8 H×W×C images that reproduce the libraries imagecorruptions calls.
  * sharp/libvips resamplers use different kernels and pixel-centre conventions, so these are hand-written.
@@ -186,6 +188,8 @@ export function cvResizeRegion(
     }
   }
   const n = rw * c;
+  const fast = resizeRegionWasm(src, w, c, taps, ax, ay, lo, hi, y0, x0, rh, rw);
+  if (fast) return fast;
   // Horizontal pass over the needed source rows. Per output column the taps' source offsets and weights are
   // gathered once; each sum still runs 0 + w₀s₀ + w₁s₁ + … in tap order, as the plain loop did.
   const xo = new Int32Array(rw * taps);
@@ -272,4 +276,53 @@ export function cvResizeRegion(
     }
   }
   return out;
+}
+
+/**
+ * cvResizeRegion's two passes in the WebAssembly kernels (the same sums, the same rounding): only the source
+ * window the output needs is copied in. Null without the kernels.
+ */
+function resizeRegionWasm(
+  src: Uint8Array,
+  w: number,
+  c: number,
+  taps: number,
+  ax: { idx: Int32Array; wts: Float64Array },
+  ay: { idx: Int32Array; wts: Float64Array },
+  lo: number,
+  hi: number,
+  y0: number,
+  x0: number,
+  rh: number,
+  rw: number,
+): Uint8Array | null {
+  const k = wasmKernels();
+  if (!k) return null;
+  let left = w;
+  let right = -1;
+  for (let i = x0 * taps; i < (x0 + rw) * taps; i++) {
+    left = Math.min(left, ax.idx[i]);
+    right = Math.max(right, ax.idx[i]);
+  }
+  const rows = hi - lo + 1;
+  const win = (right - left + 1) * c;
+  const n = rw * c;
+  const at = layout(k, [rows * win, rows * n * 8, rh * n, rw * taps * 4, rw * taps * 8, rh * taps * 4, rh * taps * 8]);
+  if (!at) return null;
+  const [srcAt, tmp, out, xo, xw, rowOff, yw] = at;
+  const buf = k.memory.buffer;
+  const window = new Uint8Array(buf, srcAt, rows * win);
+  for (let y = 0; y < rows; y++) {
+    const s = ((lo + y) * w + left) * c;
+    window.set(src.subarray(s, s + win), y * win);
+  }
+  const xoV = new Int32Array(buf, xo, rw * taps);
+  for (let i = 0; i < rw * taps; i++) xoV[i] = (ax.idx[x0 * taps + i] - left) * c;
+  new Float64Array(buf, xw, rw * taps).set(ax.wts.subarray(x0 * taps, (x0 + rw) * taps));
+  const rowV = new Int32Array(buf, rowOff, rh * taps);
+  for (let i = 0; i < rh * taps; i++) rowV[i] = (ay.idx[y0 * taps + i] - lo) * n * 8;
+  new Float64Array(buf, yw, rh * taps).set(ay.wts.subarray(y0 * taps, (y0 + rh) * taps));
+  k.resizeH(srcAt, win, rows, tmp, rw, c, xo, xw, taps);
+  k.resizeV(tmp, out, rh, n, taps, rowOff, yw);
+  return new Uint8Array(buf, out, rh * n).slice();
 }

@@ -1,3 +1,4 @@
+import { UNIT_F32_TABLE } from '../unit-range.js';
 import { layout, wasmKernels } from '../wasm/loader.js';
 
 /**
@@ -279,6 +280,3 @@ export function zoomBlurU8(data: Uint8Array, h: number, w: number, zooms: number
   k.zoomFinish(x, out, bytes, npix, zooms.length + 1);
   return new Uint8Array(buf, bytes, npix * 3).slice();
 }
-
-/** float32(v/255) for every uint8 v. */
-const UNIT_F32_TABLE = Float32Array.from({ length: 256 }, (_, v) => v / 255);

@@ -503,3 +503,201 @@ export function motionTaps(padded: usize, out: usize, h: i32, n: i32, pRow: i32,
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// glass_blur's local pixel moves (../../blur.ts glassBlur), from pre-drawn 32-bit uniforms.
+
+/**
+ * `iterations` sweeps over rows h − δ … δ + 1 and columns w − δ … δ + 1 of an h × w RGB uint8 image: per pixel
+ * dx, dy = floor(u · scale) − δ from the next two draws of `rnd` (in that order), then x[h, w] ← x[h + dy, w + dx]
+ * (the reference's view-aliased "swap" is in effect this copy).
+ */
+export function glassMoves(x: usize, h: i32, w: i32, delta: i32, iterations: i32, rnd: usize, scale: f64): void {
+  const rowStep = w * 3;
+  let r = rnd;
+  for (let it = 0; it < iterations; it++) {
+    for (let hh = h - delta; hh > delta; hh--) {
+      let a = (hh * w + w - delta) * 3;
+      for (let ww = w - delta; ww > delta; ww--, a -= 3) {
+        const dx = <i32>(<f64>load<u32>(r) * scale) - delta;
+        const dy = <i32>(<f64>load<u32>(r, 4) * scale) - delta;
+        r += 8;
+        const d = x + <usize>a;
+        const s = x + <usize>(a + dy * rowStep + dx * 3);
+        store<u16>(d, load<u16>(s));
+        store<u8>(d, load<u8>(s, 2), 2);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// elastic_transform's resampling (../../elastic.ts): scipy map_coordinates(order=1, mode='reflect') of an RGBX
+// float32 image at (y + dy, x + dx), float64 interpolation rounded to float32, then clip · 255 to uint8.
+
+@inline function reflectIndex(i: i32, n: i32): i32 {
+  if (i >= 0 && i < n) return i;
+  if (n == 1) return 0;
+  const period = 2 * n;
+  let j = i % period;
+  if (j < 0) j += period;
+  return j < n ? j : period - 1 - j;
+}
+
+/** `img` h × w RGBX float32, `dxp`/`dyp` h × w float32 displacements, `dst` h × w RGB uint8. */
+export function elasticSample(img: usize, dxp: usize, dyp: usize, dst: usize, h: i32, w: i32): void {
+  const one = f64x2.splat(1);
+  const zero = f64x2.splat(0);
+  const s255 = f64x2.splat(255);
+  const rowBytes = <usize>w << 4;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const q = <usize>(y * w + x);
+      const sy = <f64>y + <f64>load<f32>(dyp + (q << 2));
+      const sx = <f64>x + <f64>load<f32>(dxp + (q << 2));
+      const fy0 = Math.floor(sy);
+      const fx0 = Math.floor(sx);
+      const y0 = <i32>fy0;
+      const x0 = <i32>fx0;
+      const fy = sy - fy0;
+      const fx = sx - fx0;
+      let pa: usize;
+      let pb: usize;
+      let pc: usize;
+      let pd: usize;
+      if (y0 >= 0 && y0 + 1 < h && x0 >= 0 && x0 + 1 < w) {
+        pa = img + <usize>y0 * rowBytes + (<usize>x0 << 4);
+        pb = pa + 16;
+        pc = pa + rowBytes;
+        pd = pc + 16;
+      } else {
+        const ya = <usize>reflectIndex(y0, h) * rowBytes;
+        const yb = <usize>reflectIndex(y0 + 1, h) * rowBytes;
+        const xa = <usize>reflectIndex(x0, w) << 4;
+        const xb = <usize>reflectIndex(x0 + 1, w) << 4;
+        pa = img + ya + xa;
+        pb = img + ya + xb;
+        pc = img + yb + xa;
+        pd = img + yb + xb;
+      }
+      // (a·(1 − fx) + b·fx)·(1 − fy) + (c·(1 − fx) + d·fx)·fy per channel, as elastic.ts
+      const FX = f64x2.splat(fx);
+      const GX = f64x2.splat(1 - fx);
+      const FY = f64x2.splat(fy);
+      const GY = f64x2.splat(1 - fy);
+      const a = v128.load(pa);
+      const b = v128.load(pb);
+      const c = v128.load(pc);
+      const d = v128.load(pd);
+      const a1 = v128.shuffle<f32>(a, a, 2, 3, 0, 1);
+      const b1 = v128.shuffle<f32>(b, b, 2, 3, 0, 1);
+      const c1 = v128.shuffle<f32>(c, c, 2, 3, 0, 1);
+      const d1 = v128.shuffle<f32>(d, d, 2, 3, 0, 1);
+      const top0 = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(a), GX), f64x2.mul(f64x2.promote_low_f32x4(b), FX));
+      const bot0 = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(c), GX), f64x2.mul(f64x2.promote_low_f32x4(d), FX));
+      const top1 = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(a1), GX), f64x2.mul(f64x2.promote_low_f32x4(b1), FX));
+      const bot1 = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(c1), GX), f64x2.mul(f64x2.promote_low_f32x4(d1), FX));
+      // rounded to float32 (the reference's float32 output), then clip · 255 in float64 and truncated
+      let v0 = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(top0, GY), f64x2.mul(bot0, FY))));
+      let v1 = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(top1, GY), f64x2.mul(bot1, FY))));
+      v0 = f64x2.mul(f64x2.pmin(f64x2.pmax(v0, zero), one), s255);
+      v1 = f64x2.mul(f64x2.pmin(f64x2.pmax(v1, zero), one), s255);
+      const i0 = i32x4.trunc_sat_f64x2_u_zero(v0);
+      const i1 = i32x4.trunc_sat_f64x2_u_zero(v1);
+      const o = dst + q * 3;
+      store<u8>(o, <u8>i32x4.extract_lane(i0, 0));
+      store<u8>(o, <u8>i32x4.extract_lane(i0, 1), 1);
+      store<u8>(o, <u8>i32x4.extract_lane(i1, 0), 2);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// frost's texture resize (../../kernels/resize.ts cvResizeRegion): separable cubic / linear taps in float64,
+// horizontal then vertical, each sum from 0 in tap order; rounded as JavaScript's Math.round and saturated.
+
+/**
+ * tmp (rows × rw·c float64) from `rows` uint8 source rows of `srcRow` bytes: per output pixel x and tap k,
+ * weight xw[x·taps + k] times the source value at byte offset xo[x·taps + k] (+ channel).
+ */
+export function resizeH(src: usize, srcRow: i32, rows: i32, tmp: usize, rw: i32, c: i32, xo: usize, xw: usize, taps: i32): void {
+  const n = rw * c;
+  for (let y = 0; y < rows; y++) {
+    const s = src + <usize>y * <usize>srcRow;
+    const d = tmp + (<usize>y * <usize>n << 3);
+    if (c == 3) {
+      for (let x = 0; x < rw; x++) {
+        let a: f64 = 0;
+        let b: f64 = 0;
+        let e: f64 = 0;
+        const t = <usize>(x * taps);
+        for (let k: usize = 0; k < <usize>taps; k++) {
+          const wk = load<f64>(xw + ((t + k) << 3));
+          const p = s + <usize>load<i32>(xo + ((t + k) << 2));
+          a += wk * <f64>load<u8>(p);
+          b += wk * <f64>load<u8>(p, 1);
+          e += wk * <f64>load<u8>(p, 2);
+        }
+        const q = d + <usize>x * 24;
+        store<f64>(q, a);
+        store<f64>(q, b, 8);
+        store<f64>(q, e, 16);
+      }
+      continue;
+    }
+    for (let x = 0; x < rw; x++) {
+      const t = <usize>(x * taps);
+      for (let ch = 0; ch < c; ch++) {
+        let a: f64 = 0;
+        for (let k: usize = 0; k < <usize>taps; k++) a += load<f64>(xw + ((t + k) << 3)) * <f64>load<u8>(s + <usize>load<i32>(xo + ((t + k) << 2)) + <usize>ch);
+        store<f64>(d + (<usize>(x * c + ch) << 3), a);
+      }
+    }
+  }
+}
+
+/** JavaScript's Math.round (ties towards +∞) of a finite double. */
+@inline function jsRound2(a: v128): v128 {
+  const r = f64x2.ceil(a);
+  return f64x2.sub(r, v128.and(f64x2.gt(f64x2.sub(r, a), f64x2.splat(0.5)), f64x2.splat(1)));
+}
+
+/**
+ * out (rh × n uint8) = saturate(round(Σ_k wts[y·taps + k] · tmp[row k])), `rowOff[y·taps + k]` the byte offset
+ * in tmp of that tap's row.
+ */
+export function resizeV(tmp: usize, out: usize, rh: i32, n: i32, taps: i32, rowOff: usize, wts: usize): void {
+  const zero = f64x2.splat(0);
+  const top = f64x2.splat(255);
+  for (let y = 0; y < rh; y++) {
+    const t = <usize>(y * taps);
+    const o = out + <usize>y * <usize>n;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const jb = <usize>j << 3;
+      let a0 = zero;
+      let a1 = zero;
+      for (let k: usize = 0; k < <usize>taps; k++) {
+        const wk = v128.load64_splat(wts + ((t + k) << 3));
+        const p = tmp + <usize>load<i32>(rowOff + ((t + k) << 2)) + jb;
+        a0 = f64x2.add(a0, f64x2.mul(wk, v128.load(p)));
+        a1 = f64x2.add(a1, f64x2.mul(wk, v128.load(p, 16)));
+      }
+      // a ≤ 0 → 0 and a ≥ 255 → 255 as cvResizeRegion: round first, then clamp, gives the same
+      const r0 = i32x4.trunc_sat_f64x2_u_zero(f64x2.pmin(f64x2.pmax(jsRound2(a0), zero), top));
+      const r1 = i32x4.trunc_sat_f64x2_u_zero(f64x2.pmin(f64x2.pmax(jsRound2(a1), zero), top));
+      const q = o + <usize>j;
+      store<u8>(q, <u8>i32x4.extract_lane(r0, 0));
+      store<u8>(q, <u8>i32x4.extract_lane(r0, 1), 1);
+      store<u8>(q, <u8>i32x4.extract_lane(r1, 0), 2);
+      store<u8>(q, <u8>i32x4.extract_lane(r1, 1), 3);
+    }
+    for (; j < n; j++) {
+      let a: f64 = 0;
+      for (let k: usize = 0; k < <usize>taps; k++) a += load<f64>(wts + ((t + k) << 3)) * load<f64>(tmp + <usize>load<i32>(rowOff + ((t + k) << 2)) + (<usize>j << 3));
+      let r = Math.ceil(a);
+      if (r - a > 0.5) r -= 1;
+      store<u8>(o + <usize>j, <u8><u32>(r < 0 ? 0 : r > 255 ? 255 : r));
+    }
+  }
+}
