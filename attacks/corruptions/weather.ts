@@ -4,7 +4,8 @@ import { plasmaFractal } from './kernels/plasma.js';
 import { cvResizeRegion } from './kernels/resize.js';
 import { clippedZoom } from './kernels/zoom.js';
 import type { CorruptionFn } from './types.js';
-import { UNIT_F32 } from './unit-range.js';
+import { UNIT_F32, UNIT_F32_TABLE } from './unit-range.js';
+import { layout, wasmKernels } from './wasm/loader.js';
 
 function nextPowerOf2(x: number): number {
   return x <= 1 ? 1 : 2 ** Math.ceil(Math.log2(x));
@@ -114,6 +115,8 @@ export const snow: CorruptionFn = (img, s, { rng, params, parameterSet }) => {
   }
   const angle = rng.uniform(-135, -45);
   const blurred = motionBlur(flake, lh, lw, 1, radius, sigma, angle);
+  const fast = snowFinishWasm(data, blurred, h, w, lw, blend);
+  if (fast) return fast;
   const snowLayer = new Float64Array(h * w);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -149,3 +152,19 @@ export const snow: CorruptionFn = (img, s, { rng, params, parameterSet }) => {
   }
   return out;
 };
+
+/** snow's layer rounding and compositing in the WebAssembly kernels (the same float64 / float32 steps); null without them. */
+function snowFinishWasm(data: Uint8Array, blurred: Float64Array, h: number, w: number, lw: number, blend: number): Uint8Array | null {
+  const k = wasmKernels();
+  if (!k) return null;
+  const n = h * w;
+  const at = layout(k, [n * 3, blurred.length * 8, n * 8, 1024]);
+  if (!at) return null;
+  const [bytes, bl, layer, table] = at;
+  const buf = k.memory.buffer;
+  new Uint8Array(buf, bytes, n * 3).set(data);
+  new Float64Array(buf, bl, blurred.length).set(blurred);
+  new Float32Array(buf, table, 256).set(UNIT_F32_TABLE);
+  k.snowFinish(bytes, bl, layer, bytes, h, w, lw, Math.fround(blend), Math.fround(1 - blend), table);
+  return new Uint8Array(buf, bytes, n * 3).slice();
+}

@@ -25,6 +25,7 @@ export interface KernelExports {
   elasticSample(img: number, dx: number, dy: number, dst: number, h: number, w: number): void;
   resizeH(src: number, srcRow: number, rows: number, tmp: number, rw: number, c: number, xo: number, xw: number, taps: number): void;
   resizeV(tmp: number, out: number, rh: number, n: number, taps: number, rowOff: number, wts: number): void;
+  snowFinish(src: number, blurred: number, layer: number, dst: number, h: number, w: number, lw: number, keep: number, mix: number, table: number): void;
   defocusColG(tmp: number, plane: number, out: number, h: number, n: number, planeRow: number, g: number, ks: number, nRes: number, resV: number, resOff: number): void;
 }
 

@@ -695,9 +695,91 @@ export function resizeV(tmp: usize, out: usize, rh: i32, n: i32, taps: i32, rowO
     for (; j < n; j++) {
       let a: f64 = 0;
       for (let k: usize = 0; k < <usize>taps; k++) a += load<f64>(wts + ((t + k) << 3)) * load<f64>(tmp + <usize>load<i32>(rowOff + ((t + k) << 2)) + (<usize>j << 3));
-      let r = Math.ceil(a);
-      if (r - a > 0.5) r -= 1;
+      const r = jsRound(a);
       store<u8>(o + <usize>j, <u8><u32>(r < 0 ? 0 : r > 255 ? 255 : r));
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// snow's compositing (../../weather.ts snow), per pixel in the same float64 / float32 steps.
+
+/** JavaScript's Math.round (ties towards +∞) of a finite double. */
+@inline function jsRound(a: f64): f64 {
+  const r = Math.ceil(a);
+  return r - a > 0.5 ? r - 1 : r;
+}
+
+/**
+ * `blurred` (lh × lw float64, the motion-blurred flakes) → layer = clip(round(v·255), 0, 255) / 255 on the top-left
+ * h × w, then per pixel (RGB uint8 `src`, float32(v/255) from `table`): gray = f32(f32(0.299r + 0.587g + 0.114b)·1.5
+ * + 0.5), v = f32(f32(keep·x) + f32(mix·max(x, gray))) + layer[p] + layer[n − 1 − p], clip · 255 into `dst`.
+ */
+export function snowFinish(src: usize, blurred: usize, layer: usize, dst: usize, h: i32, w: i32, lw: i32, keep: f64, mix: f64, table: usize): void {
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let v = jsRound(load<f64>(blurred + (<usize>(y * lw + x) << 3)) * 255);
+      v = v < 0 ? 0 : v > 255 ? 255 : v;
+      store<f64>(layer + (<usize>(y * w + x) << 3), v / 255);
+    }
+  }
+  const n = h * w;
+  // two pixels per iteration, one per f64x2 lane (the per-lane operations are the scalar ones)
+  const c299 = f64x2.splat(0.299);
+  const c587 = f64x2.splat(0.587);
+  const c114 = f64x2.splat(0.114);
+  const c15 = f64x2.splat(1.5);
+  const c05 = f64x2.splat(0.5);
+  const K = f64x2.splat(keep);
+  const M = f64x2.splat(mix);
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  const s255 = f64x2.splat(255);
+  let p = 0;
+  for (; p + 2 <= n; p += 2) {
+    const s = src + <usize>p * 3;
+    const r = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(table + (<usize>load<u8>(s) << 2))), 1, <f64>load<f32>(table + (<usize>load<u8>(s, 3) << 2)));
+    const g = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(table + (<usize>load<u8>(s, 1) << 2))), 1, <f64>load<f32>(table + (<usize>load<u8>(s, 4) << 2)));
+    const b = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(table + (<usize>load<u8>(s, 2) << 2))), 1, <f64>load<f32>(table + (<usize>load<u8>(s, 5) << 2)));
+    const lum = f64x2.add(f64x2.add(f64x2.mul(c299, r), f64x2.mul(c587, g)), f64x2.mul(c114, b));
+    const gray = round32x2(f64x2.add(f64x2.mul(round32x2(lum), c15), c05));
+    const back = layer + (<usize>(n - 2 - p) << 3);
+    const sn = f64x2.add(v128.load(layer + (<usize>p << 3)), v128.shuffle<f64>(v128.load(back), v128.load(back), 1, 0));
+    let v0 = f64x2.add(round32x2(f64x2.add(round32x2(f64x2.mul(K, r)), round32x2(f64x2.mul(M, f64x2.pmax(r, gray))))), sn);
+    let v1 = f64x2.add(round32x2(f64x2.add(round32x2(f64x2.mul(K, g)), round32x2(f64x2.mul(M, f64x2.pmax(g, gray))))), sn);
+    let v2 = f64x2.add(round32x2(f64x2.add(round32x2(f64x2.mul(K, b)), round32x2(f64x2.mul(M, f64x2.pmax(b, gray))))), sn);
+    const i0 = i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(v0, zero), one), s255));
+    const i1 = i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(v1, zero), one), s255));
+    const i2 = i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(v2, zero), one), s255));
+    const o = dst + <usize>p * 3;
+    store<u8>(o, <u8>i32x4.extract_lane(i0, 0));
+    store<u8>(o, <u8>i32x4.extract_lane(i1, 0), 1);
+    store<u8>(o, <u8>i32x4.extract_lane(i2, 0), 2);
+    store<u8>(o, <u8>i32x4.extract_lane(i0, 1), 3);
+    store<u8>(o, <u8>i32x4.extract_lane(i1, 1), 4);
+    store<u8>(o, <u8>i32x4.extract_lane(i2, 1), 5);
+  }
+  for (; p < n; p++) {
+    const s = src + <usize>p * 3;
+    const r = <f64>load<f32>(table + (<usize>load<u8>(s) << 2));
+    const g = <f64>load<f32>(table + (<usize>load<u8>(s, 1) << 2));
+    const b = <f64>load<f32>(table + (<usize>load<u8>(s, 2) << 2));
+    const gray = <f64>(<f32>(<f64>(<f32>(0.299 * r + 0.587 * g + 0.114 * b)) * 1.5 + 0.5));
+    const sn = load<f64>(layer + (<usize>p << 3)) + load<f64>(layer + (<usize>(n - 1 - p) << 3));
+    let v0 = <f64>(<f32>(<f64>(<f32>(keep * r)) + <f64>(<f32>(mix * max(r, gray))))) + sn;
+    let v1 = <f64>(<f32>(<f64>(<f32>(keep * g)) + <f64>(<f32>(mix * max(g, gray))))) + sn;
+    let v2 = <f64>(<f32>(<f64>(<f32>(keep * b)) + <f64>(<f32>(mix * max(b, gray))))) + sn;
+    v0 = v0 < 0 ? 0 : v0 > 1 ? 1 : v0;
+    v1 = v1 < 0 ? 0 : v1 > 1 ? 1 : v1;
+    v2 = v2 < 0 ? 0 : v2 > 1 ? 1 : v2;
+    const o = dst + <usize>p * 3;
+    store<u8>(o, <u8><u32>(v0 * 255));
+    store<u8>(o, <u8><u32>(v1 * 255), 1);
+    store<u8>(o, <u8><u32>(v2 * 255), 2);
+  }
+}
+
+/** Both lanes rounded to float32 and back (Math.fround per lane). */
+@inline function round32x2(v: v128): v128 {
+  return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v));
 }
