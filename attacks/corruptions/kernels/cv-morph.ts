@@ -6,6 +6,9 @@ import { borderIndex } from './border.js';
  * Single-channel H×W arrays.
  */
 
+/** tan 22.5° in Q15, OpenCV's Canny sector threshold. */
+export const CANNY_TG22 = Math.round(0.4142135623730950488016887242097 * (1 << 15));
+
 /**
  * cv2.Canny(img, low, high) with a 3×3 Sobel (edges replicated), L1 magnitude |dx|+|dy|, non-maximum
  * suppression in four directions (tan 22.5° sectors; ties broken as OpenCV: strictly greater than the
@@ -48,7 +51,7 @@ export function canny(src: Uint8Array, h: number, w: number, low: number, high: 
   }
   const lo = Math.floor(low);
   const hi = Math.floor(high);
-  const TG22 = Math.round(0.4142135623730950488016887242097 * (1 << 15));
+  const TG22 = CANNY_TG22;
   // 0: not an edge, 1: candidate, 2: strong
   const map = new Uint8Array(h * w);
   const stack = new Int32Array(h * w);

@@ -26,6 +26,10 @@ export interface KernelExports {
   resizeH(src: number, srcRow: number, rows: number, tmp: number, rw: number, c: number, xo: number, xw: number, taps: number): void;
   resizeV(tmp: number, out: number, rh: number, n: number, taps: number, rowOff: number, wts: number): void;
   snowFinish(src: number, blurred: number, layer: number, dst: number, h: number, w: number, lw: number, keep: number, mix: number, table: number): void;
+  spatterL8(liquid: number, l8: number, n: number): void;
+  spatterEdgesDistance(l8: number, map: number, dist: number, h: number, w: number, lo: number, hi: number, tg22: number, pad: number, gx: number, gy: number, mag: number, stack: number, plane: number): void;
+  spatterShade(dist: number, l8: number, m: number, h: number, w: number, plane: number, d8: number, eq: number, emb: number, pad: number, hist: number): number;
+  spatterWaterBlend(src: number, m: number, dst: number, n: number, max: number, intensity: number, table: number): void;
   defocusColG(tmp: number, plane: number, out: number, h: number, n: number, planeRow: number, g: number, ks: number, nRes: number, resV: number, resOff: number): void;
 }
 

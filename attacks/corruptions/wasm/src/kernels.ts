@@ -783,3 +783,288 @@ export function snowFinish(src: usize, blurred: usize, layer: usize, dst: usize,
 @inline function round32x2(v: v128): v128 {
   return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v));
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// spatter's water mode (../../spatter.ts, ../../kernels/cv-morph.ts): uint8 layer → Canny → chamfer distance →
+// box blur → equalised histogram → emboss → box blur → shading, each step as its JavaScript twin (integer
+// arithmetic where that one is integer, the same float64 / float32 steps elsewhere).
+
+/** l8 = uint8(trunc(liquid · 255)), wrapping as numpy's astype(uint8) (and JavaScript's `& 255`) does. */
+export function spatterL8(liquid: usize, l8: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<u8>(l8 + <usize>i, <u8>(<i32>(load<f64>(liquid + (<usize>i << 3)) * 255) & 255));
+}
+
+/** A one-pixel border copy of an h × w uint8 plane into `p` ((h + 2) × (w + 2)): edge replicated, or reflect-101 when `mirror`. */
+function pad1(src: usize, p: usize, h: i32, w: i32, mirror: bool): void {
+  const PW = w + 2;
+  const x0 = mirror && w > 1 ? 1 : 0;
+  const x1 = mirror && w > 1 ? w - 2 : w - 1;
+  const y0 = mirror && h > 1 ? 1 : 0;
+  const y1 = mirror && h > 1 ? h - 2 : h - 1;
+  for (let y = -1; y <= h; y++) {
+    const sy = src + <usize>((y < 0 ? y0 : y >= h ? y1 : y) * w);
+    const o = p + <usize>((y + 1) * PW);
+    memory.copy(o + 1, sy, <usize>w);
+    store<u8>(o, load<u8>(sy + <usize>x0));
+    store<u8>(o + <usize>(w + 1), load<u8>(sy + <usize>x1));
+  }
+}
+
+/**
+ * cv-morph.ts canny(l8, 50, 150) → `map` (h × w: 2 on edges), then the chamfer distance to the edges
+ * (distanceTransform5, clipped at 20 as spatter does) into `dist` (h × w float32).
+ * Scratch: pad ((h+2)(w+2) bytes), gx, gy (h·w int32), mag ((h+2)(w+2) int32), stack (h·w int32),
+ * plane ((h+4)(w+4) float64).
+ */
+export function spatterEdgesDistance(l8: usize, map: usize, dist: usize, h: i32, w: i32, lo: i32, hi: i32, tg22: i32, pad: usize, gxp: usize, gyp: usize, mag: usize, stack: usize, plane: usize): void {
+  const W = w + 2;
+  const n = h * w;
+  pad1(l8, pad, h, w, false);
+  memory.fill(mag, 0, <usize>((h + 2) * W) << 2);
+  memory.fill(map, 0, <usize>n);
+  for (let y = 0; y < h; y++) {
+    const t = pad + <usize>(y * W);
+    const m = t + <usize>W;
+    const b = m + <usize>W;
+    let vl = <i32>load<u8>(t) + 2 * <i32>load<u8>(m) + <i32>load<u8>(b);
+    let el = <i32>load<u8>(b) - <i32>load<u8>(t);
+    let vc = <i32>load<u8>(t, 1) + 2 * <i32>load<u8>(m, 1) + <i32>load<u8>(b, 1);
+    let ec = <i32>load<u8>(b, 1) - <i32>load<u8>(t, 1);
+    for (let x = 0; x < w; x++) {
+      const xx = <usize>x;
+      const tr = <i32>load<u8>(t + xx, 2);
+      const mr = <i32>load<u8>(m + xx, 2);
+      const br = <i32>load<u8>(b + xx, 2);
+      const vr = tr + 2 * mr + br;
+      const er = br - tr;
+      const gx = vr - vl;
+      const gy = el + 2 * ec + er;
+      const q = <usize>(y * w + x) << 2;
+      store<i32>(gxp + q, gx);
+      store<i32>(gyp + q, gy);
+      store<i32>(mag + (<usize>((y + 1) * W + x + 1) << 2), abs(gx) + abs(gy));
+      vl = vc;
+      el = ec;
+      vc = vr;
+      ec = er;
+    }
+  }
+  let top = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const j = mag + (<usize>((y + 1) * W + x + 1) << 2);
+      const mv = load<i32>(j);
+      if (mv <= lo) continue;
+      const q = y * w + x;
+      const xs = load<i32>(gxp + (<usize>q << 2));
+      const ys = load<i32>(gyp + (<usize>q << 2));
+      const ax = abs(xs);
+      const ay = abs(ys) << 15;
+      const tg22x = ax * tg22;
+      let keep: bool;
+      const W4 = <usize>W << 2;
+      if (ay < tg22x) keep = mv > load<i32>(j - 4) && mv >= load<i32>(j + 4);
+      else {
+        const tg67x = tg22x + (ax << 16);
+        if (ay > tg67x) keep = mv > load<i32>(j - W4) && mv >= load<i32>(j + W4);
+        else {
+          const s: isize = (xs ^ ys) < 0 ? -4 : 4;
+          keep = mv > load<i32>(<usize>(<isize>(j - W4) - s)) && mv > load<i32>(<usize>(<isize>(j + W4) + s));
+        }
+      }
+      if (!keep) continue;
+      if (mv > hi) {
+        store<u8>(map + <usize>q, 2);
+        store<i32>(stack + (<usize>top << 2), q);
+        top++;
+      } else store<u8>(map + <usize>q, 1);
+    }
+  }
+  while (top > 0) {
+    top--;
+    const q0 = load<i32>(stack + (<usize>top << 2));
+    const y = q0 / w;
+    const x = q0 - y * w;
+    for (let oy = -1; oy <= 1; oy++) {
+      const yy = y + oy;
+      if (yy < 0 || yy >= h) continue;
+      for (let ox = -1; ox <= 1; ox++) {
+        const xx = x + ox;
+        if (xx < 0 || xx >= w) continue;
+        const q = yy * w + xx;
+        if (load<u8>(map + <usize>q) == 1) {
+          store<u8>(map + <usize>q, 2);
+          store<i32>(stack + (<usize>top << 2), q);
+          top++;
+        }
+      }
+    }
+  }
+  // chamfer distance (distanceTransform5): far cells around, 0 on edges
+  const PW = w + 4;
+  const total = (h + 4) * PW;
+  for (let i = 0; i < total; i++) store<f64>(plane + (<usize>i << 3), 1e20);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (load<u8>(map + <usize>(y * w + x)) == 2) store<f64>(plane + (<usize>((y + 2) * PW + x + 2) << 3), 0);
+    }
+  }
+  for (let y = 2; y < h + 2; y++) chamferRow(plane, y * PW, y * PW - PW, y * PW - 2 * PW, 2, w, 1);
+  for (let y = h + 1; y >= 2; y--) chamferRow(plane, y * PW, y * PW + PW, y * PW + 2 * PW, w + 1, w, -1);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let v = <f32>load<f64>(plane + (<usize>((y + 2) * PW + x + 2) << 3));
+      if (v > 20) v = 20;
+      store<f32>(dist + (<usize>(y * w + x) << 2), v);
+    }
+  }
+}
+
+/** cv-morph.ts chamferRow: one raster pass of the 5×5 chamfer (weights 1, 1.4, 2.1969) over row r (element indices). */
+function chamferRow(d: usize, r: i32, r1: i32, r2: i32, x0: i32, n: i32, dir: i32): void {
+  const A: f64 = 1;
+  const B: f64 = 1.4;
+  const C: f64 = 2.1969;
+  let p0 = load<f64>(d + (<usize>(r2 + x0 - dir) << 3));
+  let p1 = load<f64>(d + (<usize>(r2 + x0) << 3));
+  let p2 = load<f64>(d + (<usize>(r2 + x0 + dir) << 3));
+  let q0 = load<f64>(d + (<usize>(r1 + x0 - 2 * dir) << 3));
+  let q1 = load<f64>(d + (<usize>(r1 + x0 - dir) << 3));
+  let q2 = load<f64>(d + (<usize>(r1 + x0) << 3));
+  let q3 = load<f64>(d + (<usize>(r1 + x0 + dir) << 3));
+  let q4 = load<f64>(d + (<usize>(r1 + x0 + 2 * dir) << 3));
+  let prev = load<f64>(d + (<usize>(r + x0 - dir) << 3));
+  for (let i = 0, x = x0; i < n; i++, x += dir) {
+    const at = d + (<usize>(r + x) << 3);
+    let v = load<f64>(at);
+    if (v != 0) {
+      let t = p0 + C;
+      if (t < v) v = t;
+      t = p2 + C;
+      if (t < v) v = t;
+      t = q0 + C;
+      if (t < v) v = t;
+      t = q1 + B;
+      if (t < v) v = t;
+      t = q2 + A;
+      if (t < v) v = t;
+      t = q3 + B;
+      if (t < v) v = t;
+      t = q4 + C;
+      if (t < v) v = t;
+      t = prev + A;
+      if (t < v) v = t;
+      store<f64>(at, v);
+    }
+    prev = v;
+    p0 = p1;
+    p1 = p2;
+    p2 = load<f64>(d + (<usize>(r2 + x + 2 * dir) << 3));
+    q0 = q1;
+    q1 = q2;
+    q2 = q3;
+    q3 = q4;
+    q4 = load<f64>(d + (<usize>(r1 + x + 3 * dir) << 3));
+  }
+}
+
+/**
+ * From the clipped distances (h × w float32) to the shading m = l8 · round(blur(emboss(equalise(trunc(blur(dist))))))
+ * (h × w float64, exact integers); returns max(m). Scratch: plane ((h+2)(w+2) float64), d8, eq, emb (h·w bytes),
+ * pad ((h+2)(w+2) bytes), hist (256 int32 + 256 bytes).
+ */
+export function spatterShade(dist: usize, l8: usize, m: usize, h: i32, w: i32, plane: usize, d8: usize, eq: usize, emb: usize, pad: usize, hist: usize): f64 {
+  const n = h * w;
+  const PW = w + 2;
+  // boxBlur3F32: reflect-101 padded float64 copy, the nine values summed row by row, / 9, float32; then trunc
+  const x0 = w > 1 ? 1 : 0;
+  const x1 = w > 1 ? w - 2 : w - 1;
+  const y0 = h > 1 ? 1 : 0;
+  const y1 = h > 1 ? h - 2 : h - 1;
+  for (let y = -1; y <= h; y++) {
+    const sy = dist + (<usize>((y < 0 ? y0 : y >= h ? y1 : y) * w) << 2);
+    const o = plane + (<usize>((y + 1) * PW) << 3);
+    for (let x = 0; x < w; x++) store<f64>(o + (<usize>(x + 1) << 3), <f64>load<f32>(sy + (<usize>x << 2)));
+    store<f64>(o, <f64>load<f32>(sy + (<usize>x0 << 2)));
+    store<f64>(o + (<usize>(w + 1) << 3), <f64>load<f32>(sy + (<usize>x1 << 2)));
+  }
+  for (let y = 0; y < h; y++) {
+    const t = plane + (<usize>(y * PW) << 3);
+    const mm = t + (<usize>PW << 3);
+    const b = mm + (<usize>PW << 3);
+    for (let x = 0; x < w; x++) {
+      const o = <usize>x << 3;
+      const s = load<f64>(t + o) + load<f64>(t + o, 8) + load<f64>(t + o, 16) + load<f64>(mm + o) + load<f64>(mm + o, 8) + load<f64>(mm + o, 16) + load<f64>(b + o) + load<f64>(b + o, 8) + load<f64>(b + o, 16);
+      store<u8>(d8 + <usize>(y * w + x), <u8><u32>(<f32>(s / 9)));
+    }
+  }
+  // equalizeHist
+  const lut = hist + 1024;
+  memory.fill(hist, 0, 1024);
+  for (let i = 0; i < n; i++) {
+    const a = hist + (<usize>load<u8>(d8 + <usize>i) << 2);
+    store<i32>(a, load<i32>(a) + 1);
+  }
+  let i0 = 0;
+  while (i0 < 256 && load<i32>(hist + (<usize>i0 << 2)) == 0) i0++;
+  memory.fill(lut, 0, 256);
+  if (i0 < 256 && load<i32>(hist + (<usize>i0 << 2)) == n) memory.fill(lut, <u8>i0, 256);
+  else if (i0 < 256) {
+    const scale = 255 / <f64>(n - load<i32>(hist + (<usize>i0 << 2)));
+    let sum = 0;
+    for (let j = i0 + 1; j < 256; j++) {
+      sum += load<i32>(hist + (<usize>j << 2));
+      store<u8>(lut + <usize>j, <u8><u32>min<f64>(255, jsRound(<f64>sum * scale)));
+    }
+  }
+  for (let i = 0; i < n; i++) store<u8>(eq + <usize>i, load<u8>(lut + <usize>load<u8>(d8 + <usize>i)));
+  // emboss: filter3x3U8 with [−2 −1 0; −1 1 1; 0 1 2], integer, saturated
+  pad1(eq, pad, h, w, true);
+  for (let y = 0; y < h; y++) {
+    const t = pad + <usize>(y * PW);
+    const mm = t + <usize>PW;
+    const b = mm + <usize>PW;
+    for (let x = 0; x < w; x++) {
+      const xx = <usize>x;
+      const s = -2 * <i32>load<u8>(t + xx) - <i32>load<u8>(t + xx, 1) - <i32>load<u8>(mm + xx) + <i32>load<u8>(mm + xx, 1) + <i32>load<u8>(mm + xx, 2) + <i32>load<u8>(b + xx, 1) + 2 * <i32>load<u8>(b + xx, 2);
+      store<u8>(emb + <usize>(y * w + x), <u8>(s <= 0 ? 0 : s >= 255 ? 255 : s));
+    }
+  }
+  // boxBlur3U8 (integer 3×3 sum / 9), rounded, times l8, as float32 (exact: integers below 2²⁴)
+  pad1(emb, pad, h, w, true);
+  let max: f64 = 0;
+  for (let y = 0; y < h; y++) {
+    const t = pad + <usize>(y * PW);
+    const mm = t + <usize>PW;
+    const b = mm + <usize>PW;
+    for (let x = 0; x < w; x++) {
+      const xx = <usize>x;
+      const s = <i32>load<u8>(t + xx) + <i32>load<u8>(mm + xx) + <i32>load<u8>(b + xx) + (<i32>load<u8>(t + xx, 1) + <i32>load<u8>(mm + xx, 1) + <i32>load<u8>(b + xx, 1)) + (<i32>load<u8>(t + xx, 2) + <i32>load<u8>(mm + xx, 2) + <i32>load<u8>(b + xx, 2));
+      const q = y * w + x;
+      const v = <f64>(<f32>(<f64>load<u8>(l8 + <usize>q) * <f64>(<f32>jsRound(<f64>s / 9))));
+      store<f64>(m + (<usize>q << 3), v);
+      if (v > max) max = v;
+    }
+  }
+  return max;
+}
+
+/** spatter's water blend: out = clip(x + m/max·intensity·(175, 238, 238)/255, 0, 1)·255 per pixel (`table`: float32(v/255)). */
+export function spatterWaterBlend(src: usize, m: usize, dst: usize, n: i32, max: f64, intensity: f64, table: usize): void {
+  const c0: f64 = 175.0 / 255.0;
+  const c1: f64 = 238.0 / 255.0;
+  for (let i = 0; i < n; i++) {
+    const mi = max > 0 ? (load<f64>(m + (<usize>i << 3)) / max) * intensity : 0;
+    const s = src + <usize>i * 3;
+    let v0 = <f64>load<f32>(table + (<usize>load<u8>(s) << 2)) + mi * c0;
+    let v1 = <f64>load<f32>(table + (<usize>load<u8>(s, 1) << 2)) + mi * c1;
+    let v2 = <f64>load<f32>(table + (<usize>load<u8>(s, 2) << 2)) + mi * c1;
+    v0 = v0 < 0 ? 0 : v0 > 1 ? 1 : v0;
+    v1 = v1 < 0 ? 0 : v1 > 1 ? 1 : v1;
+    v2 = v2 < 0 ? 0 : v2 > 1 ? 1 : v2;
+    const o = dst + <usize>i * 3;
+    store<u8>(o, <u8><u32>(v0 * 255));
+    store<u8>(o, <u8><u32>(v1 * 255), 1);
+    store<u8>(o, <u8><u32>(v2 * 255), 2);
+  }
+}
