@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ALL_CORRUPTIONS, corruptSync, loadFrostTextures, SEVERITIES } from '../../attacks/corruptions/index.js';
+import { adjustHsv } from '../../attacks/corruptions/kernels/hsv.js';
 // @ts-expect-error: a plain ESM build script without type declarations
 import { compileKernels } from '../../attacks/corruptions/wasm/build.mjs';
 import { KERNELS_WASM_BASE64 } from '../../attacks/corruptions/wasm/kernels.generated.js';
@@ -18,6 +19,29 @@ describe('WebAssembly corruption kernels', () => {
 
   it('instantiates on this runtime (Node ≥ 20 has WebAssembly SIMD)', () => {
     expect(wasmKernels()).not.toBeNull();
+  });
+
+  it('the branch-free HSV kernel selects what adjustHsv computes, on every kind of pixel', () => {
+    // random pixels, plus grays (delta 0) and every tie between channels (the precedence blue > green > red)
+    const rng = new Rng(12);
+    const px: number[] = [];
+    for (let i = 0; i < 100_000; i++) px.push(rng.nextUint32() & 255, rng.nextUint32() & 255, rng.nextUint32() & 255);
+    for (let a = 0; a < 256; a += 5) for (let b = 0; b < 256; b += 5) px.push(a, a, b, a, b, a, b, a, a, a, a, a);
+    if ((px.length / 3) % 2 === 0) px.push(9, 200, 31); // an odd pixel count: the scalar tail too
+    const src = Uint8Array.from(px);
+    for (const [adjS, sMul, sAdd, adjV, vAdd] of [
+      [true, 0.3, 0, false, 0],
+      [true, 20, 0.2, false, 0],
+      [false, 1, 0, true, 0.3],
+      [false, 1, 0, true, 0.5],
+    ] as const) {
+      setWasmKernels(true);
+      const a = adjustHsv(src, adjS, sMul, sAdd, adjV, vAdd);
+      setWasmKernels(false);
+      const b = adjustHsv(src, adjS, sMul, sAdd, adjV, vAdd);
+      setWasmKernels(true);
+      expect(Buffer.compare(Buffer.from(a), Buffer.from(b))).toBe(0);
+    }
   });
 
   // The WebAssembly kernels do the JavaScript kernels' arithmetic lane by lane: every corruption must give the

@@ -1,3 +1,5 @@
+import { layout, wasmKernels } from '../wasm/loader.js';
+
 /**
  * skimage.color.rgb2hsv → adjust → hsv2rgb on uint8 RGB (as x/255 in float64), fused per pixel so no
  * intermediate H×W×3 float arrays are built. Follows skimage's precedence exactly: when several channels
@@ -6,6 +8,15 @@
  * 0, 1) when `adjustV`; the result is imagecorruptions' clip(x, 0, 1)·255, truncated to uint8.
  */
 export function adjustHsv(src: Uint8Array, adjustS: boolean, sMul: number, sAdd: number, adjustV: boolean, vAdd: number): Uint8Array {
+  const k = wasmKernels();
+  const at = k && layout(k, [src.length]);
+  if (k && at) {
+    // the WebAssembly twin of the loop below (the same float64 steps), in place
+    const view = new Uint8Array(k.memory.buffer, at[0], src.length);
+    view.set(src);
+    k.hsvAdjust(at[0], at[0], src.length / 3, adjustS ? 1 : 0, sMul, sAdd, adjustV ? 1 : 0, vAdd);
+    return view.slice();
+  }
   const out = new Uint8Array(src.length);
   for (let i = 0; i < src.length; i += 3) {
     const r = src[i] / 255;

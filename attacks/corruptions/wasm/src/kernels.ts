@@ -1068,3 +1068,150 @@ export function spatterWaterBlend(src: usize, m: usize, dst: usize, n: i32, max:
     store<u8>(o, <u8><u32>(v2 * 255), 2);
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// brightness and saturate (../../kernels/hsv.ts adjustHsv): skimage rgb2hsv → adjust → hsv2rgb per pixel, in
+// the same float64 steps and branch order.
+
+/**
+ * `n` RGB pixels; s ← clip(s·sMul + sAdd) when adjustS, v ← clip(v + vAdd) when adjustV; clip · 255 to uint8.
+ * Two pixels per iteration, one per f64x2 lane: every branch of adjustHsv is computed and the lane's case
+ * selected (the selected value is the branch's own, so the result is the scalar one).
+ */
+export function hsvAdjust(src: usize, dst: usize, n: i32, adjustS: bool, sMul: f64, sAdd: f64, adjustV: bool, vAdd: f64): void {
+  const c255 = f64x2.splat(255);
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  const two = f64x2.splat(2);
+  const four = f64x2.splat(4);
+  const six = f64x2.splat(6);
+  const SM = f64x2.splat(sMul);
+  const SA = f64x2.splat(sAdd);
+  const VA = f64x2.splat(vAdd);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const p = src + <usize>i * 3;
+    const r = f64x2.div(f64x2.replace_lane(f64x2.splat(<f64>load<u8>(p)), 1, <f64>load<u8>(p, 3)), c255);
+    const g = f64x2.div(f64x2.replace_lane(f64x2.splat(<f64>load<u8>(p, 1)), 1, <f64>load<u8>(p, 4)), c255);
+    const b = f64x2.div(f64x2.replace_lane(f64x2.splat(<f64>load<u8>(p, 2)), 1, <f64>load<u8>(p, 5)), c255);
+    let v = f64x2.pmax(f64x2.pmax(g, r), b);
+    const mn = f64x2.pmin(f64x2.pmin(g, r), b);
+    const delta = f64x2.sub(v, mn);
+    const some = f64x2.ne(delta, zero);
+    // hue: blue wins over green over red where several equal the max
+    const hb = f64x2.add(four, f64x2.div(f64x2.sub(r, g), delta));
+    const hg = f64x2.add(two, f64x2.div(f64x2.sub(b, r), delta));
+    const hr = f64x2.div(f64x2.sub(g, b), delta);
+    let h = v128.bitselect(hb, v128.bitselect(hg, hr, f64x2.eq(g, v)), f64x2.eq(b, v));
+    h = f64x2.div(h, six);
+    h = v128.and(f64x2.sub(h, f64x2.floor(h)), some);
+    let s = v128.and(f64x2.div(delta, v), some);
+    if (adjustS) s = f64x2.min(one, f64x2.max(zero, f64x2.add(f64x2.mul(s, SM), SA)));
+    if (adjustV) v = f64x2.min(one, f64x2.max(zero, f64x2.add(v, VA)));
+    const h6 = f64x2.mul(h, six);
+    const hi6 = f64x2.floor(h6);
+    const f = f64x2.sub(h6, hi6);
+    const pp = f64x2.mul(v, f64x2.sub(one, s));
+    const q = f64x2.mul(v, f64x2.sub(one, f64x2.mul(f, s)));
+    const t = f64x2.mul(v, f64x2.sub(one, f64x2.mul(f64x2.sub(one, f), s)));
+    // sector hi6 ∈ {0, …, 5} (h < 1); 6 would be sector 0, as ((hi6 % 6) + 6) % 6
+    const s1 = f64x2.eq(hi6, one);
+    const s2 = f64x2.eq(hi6, two);
+    const s3 = f64x2.eq(hi6, f64x2.splat(3));
+    const s4 = f64x2.eq(hi6, four);
+    const s5 = f64x2.eq(hi6, f64x2.splat(5));
+    // per sector (R, G, B): 0 (v, t, p), 1 (q, v, p), 2 (p, v, t), 3 (p, q, v), 4 (t, p, v), 5 (v, p, q)
+    let R = v;
+    let G = t;
+    let B = pp;
+    R = v128.bitselect(q, R, s1);
+    G = v128.bitselect(v, G, s1);
+    R = v128.bitselect(pp, R, s2);
+    G = v128.bitselect(v, G, s2);
+    B = v128.bitselect(t, B, s2);
+    R = v128.bitselect(pp, R, s3);
+    G = v128.bitselect(q, G, s3);
+    B = v128.bitselect(v, B, s3);
+    R = v128.bitselect(t, R, s4);
+    G = v128.bitselect(pp, G, s4);
+    B = v128.bitselect(v, B, s4);
+    G = v128.bitselect(pp, G, s5);
+    B = v128.bitselect(q, B, s5);
+    const iR = i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(R, zero), one), c255));
+    const iG = i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(G, zero), one), c255));
+    const iB = i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(B, zero), one), c255));
+    const o = dst + <usize>i * 3;
+    store<u8>(o, <u8>i32x4.extract_lane(iR, 0));
+    store<u8>(o, <u8>i32x4.extract_lane(iG, 0), 1);
+    store<u8>(o, <u8>i32x4.extract_lane(iB, 0), 2);
+    store<u8>(o, <u8>i32x4.extract_lane(iR, 1), 3);
+    store<u8>(o, <u8>i32x4.extract_lane(iG, 1), 4);
+    store<u8>(o, <u8>i32x4.extract_lane(iB, 1), 5);
+  }
+  if (i < n) hsvAdjustScalar(src + <usize>i * 3, dst + <usize>i * 3, n - i, adjustS, sMul, sAdd, adjustV, vAdd);
+}
+
+/** hsvAdjust one pixel at a time, branch for branch as adjustHsv (the odd last pixel). */
+function hsvAdjustScalar(src: usize, dst: usize, n: i32, adjustS: bool, sMul: f64, sAdd: f64, adjustV: bool, vAdd: f64): void {
+  for (let i = 0; i < n; i++) {
+    const p = src + <usize>i * 3;
+    const r = <f64>load<u8>(p) / 255;
+    const g = <f64>load<u8>(p, 1) / 255;
+    const b = <f64>load<u8>(p, 2) / 255;
+    let v = r > g ? r : g;
+    if (b > v) v = b;
+    let mn = r < g ? r : g;
+    if (b < mn) mn = b;
+    const delta = v - mn;
+    let h: f64 = 0;
+    let s: f64 = 0;
+    if (delta != 0) {
+      s = delta / v;
+      if (b == v) h = 4 + (r - g) / delta;
+      else if (g == v) h = 2 + (b - r) / delta;
+      else h = (g - b) / delta;
+      h = h / 6;
+      h = h - Math.floor(h);
+    }
+    if (adjustS) s = min<f64>(1, max<f64>(0, s * sMul + sAdd));
+    if (adjustV) v = min<f64>(1, max<f64>(0, v + vAdd));
+    const hi6 = Math.floor(h * 6);
+    const f = h * 6 - hi6;
+    const pp = v * (1 - s);
+    const q = v * (1 - f * s);
+    const t = v * (1 - (1 - f) * s);
+    const hi = ((<i32>hi6 % 6) + 6) % 6;
+    let R: f64;
+    let G: f64;
+    let B: f64;
+    if (hi == 0) {
+      R = v;
+      G = t;
+      B = pp;
+    } else if (hi == 1) {
+      R = q;
+      G = v;
+      B = pp;
+    } else if (hi == 2) {
+      R = pp;
+      G = v;
+      B = t;
+    } else if (hi == 3) {
+      R = pp;
+      G = q;
+      B = v;
+    } else if (hi == 4) {
+      R = t;
+      G = pp;
+      B = v;
+    } else {
+      R = v;
+      G = pp;
+      B = q;
+    }
+    const o = dst + <usize>i * 3;
+    store<u8>(o, <u8><u32>((R < 0 ? 0 : R > 1 ? 1 : R) * 255));
+    store<u8>(o, <u8><u32>((G < 0 ? 0 : G > 1 ? 1 : G) * 255), 1);
+    store<u8>(o, <u8><u32>((B < 0 ? 0 : B > 1 ? 1 : B) * 255), 2);
+  }
+}
