@@ -1,5 +1,6 @@
 import { adjustHsv } from './kernels/hsv.js';
 import type { CorruptionFn } from './types.js';
+import { UNIT } from './unit-range.js';
 
 /** imagecorruptions brightness: HSV value + c (skimage rgb2hsv/hsv2rgb), clipped. */
 export const brightness: CorruptionFn = (img, s, { params }) => {
@@ -22,9 +23,9 @@ export const contrast: CorruptionFn = (img, s, { params }) => {
   let m1 = 0;
   let m2 = 0;
   for (let i = 0; i < d.length; i += 3) {
-    m0 += d[i] / 255;
-    m1 += d[i + 1] / 255;
-    m2 += d[i + 2] / 255;
+    m0 += UNIT[d[i]];
+    m1 += UNIT[d[i + 1]];
+    m2 += UNIT[d[i + 2]];
   }
   const count = d.length / 3;
   m0 /= count;
@@ -32,9 +33,9 @@ export const contrast: CorruptionFn = (img, s, { params }) => {
   m2 /= count;
   const out = new Uint8Array(d.length);
   for (let i = 0; i < d.length; i += 3) {
-    const v0 = (d[i] / 255 - m0) * c + m0;
-    const v1 = (d[i + 1] / 255 - m1) * c + m1;
-    const v2 = (d[i + 2] / 255 - m2) * c + m2;
+    const v0 = (UNIT[d[i]] - m0) * c + m0;
+    const v1 = (UNIT[d[i + 1]] - m1) * c + m1;
+    const v2 = (UNIT[d[i + 2]] - m2) * c + m2;
     out[i] = (v0 < 0 ? 0 : v0 > 1 ? 1 : v0) * 255;
     out[i + 1] = (v1 < 0 ? 0 : v1 > 1 ? 1 : v1) * 255;
     out[i + 2] = (v2 < 0 ? 0 : v2 > 1 ? 1 : v2) * 255;

@@ -4,7 +4,7 @@ import { plasmaFractal } from './kernels/plasma.js';
 import { cvResizeRegion } from './kernels/resize.js';
 import { clippedZoom } from './kernels/zoom.js';
 import type { CorruptionFn } from './types.js';
-import { UNIT_F32, UNIT_F32_TABLE } from './unit-range.js';
+import { UNIT, UNIT_F32, UNIT_F32_TABLE } from './unit-range.js';
 import { layout, wasmKernels } from './wasm/loader.js';
 
 function nextPowerOf2(x: number): number {
@@ -30,9 +30,9 @@ export const fog: CorruptionFn = (img, s, { rng, params }) => {
     for (let x = 0; x < w; x++) {
       const p = scale * plasma[y * size + x];
       const i = (y * w + x) * 3;
-      const v0 = (data[i] / 255 + p) * f;
-      const v1 = (data[i + 1] / 255 + p) * f;
-      const v2 = (data[i + 2] / 255 + p) * f;
+      const v0 = (UNIT[data[i]] + p) * f;
+      const v1 = (UNIT[data[i + 1]] + p) * f;
+      const v2 = (UNIT[data[i + 2]] + p) * f;
       out[i] = (v0 < 0 ? 0 : v0 > 1 ? 1 : v0) * 255;
       out[i + 1] = (v1 < 0 ? 0 : v1 > 1 ? 1 : v1) * 255;
       out[i + 2] = (v2 < 0 ? 0 : v2 > 1 ? 1 : v2) * 255;
