@@ -304,7 +304,7 @@ function gaussianInWasm(
     ty ? ty.offs.byteLength : 0,
     tx ? tx.wts.byteLength : 0,
     tx ? tx.offs.byteLength : 0,
-    tx ? tx.offs.length * c * 8 : 0,
+    tx ? (tx.offs.length + w) * c * 8 : 0, // the padded line, then an intermediate row
   ]);
   if (!at) return null;
   const [a, b, wy, ry, wx, rx, line] = at.slice(extra.length);
@@ -320,6 +320,11 @@ function gaussianInWasm(
   return {
     at,
     run: () => {
+      if (ty && tx) {
+        // both passes row by row, the intermediate row in `line`'s spare space
+        k.gaussYX(a, b, h, w, c, wy, ty.r, ry, wx, tx.r, rx, line + tx.offs.length * c * 8, line, f32 ? 1 : 0);
+        return b;
+      }
       let out = a;
       if (ty) {
         k.gaussY(a, b, w * c, h, wy, ty.r, ry);

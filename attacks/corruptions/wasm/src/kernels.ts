@@ -73,120 +73,126 @@ export function roundF32(p: usize, n: i32): void {
 // for k = 1..r in that order, in float64 (../../kernels/gaussian.ts). Vectorised across neighbouring outputs.
 
 /**
- * Along axis 0: `rows[i]` is the byte offset (from `src`) of input row border(i − r), i < h + 2r; `wts` holds
- * w₀..w_r. Rows of `n` float64. `dst` must not overlap `src`.
+ * Along axis 0, output row y into `out`: `cen` points at the int32 entry of row y in `rows` (rows[i] = byte
+ * offset from `src` of input row border(i − r)), `wts` holds w₀..w_r; rows of `n` float64.
  */
-export function gaussY(src: usize, dst: usize, n: i32, h: i32, wts: usize, r: i32, rows: usize): void {
+@inline function gaussYRow(src: usize, out: usize, n: i32, wts: usize, r: i32, cen: usize): void {
   const wc = v128.load64_splat(wts);
-  const rowBytes = <usize>n << 3;
-  for (let y = 0; y < h; y++) {
-    const cen = rows + (<usize>(y + r) << 2);
-    const c0 = src + <usize>load<i32>(cen);
-    const out = dst + <usize>y * rowBytes;
-    let j = 0;
-    for (; j + 8 <= n; j += 8) {
-      const o = <usize>j << 3;
-      let a0 = f64x2.mul(wc, v128.load(c0 + o));
-      let a1 = f64x2.mul(wc, v128.load(c0 + o, 16));
-      let a2 = f64x2.mul(wc, v128.load(c0 + o, 32));
-      let a3 = f64x2.mul(wc, v128.load(c0 + o, 48));
-      for (let k = 1; k <= r; k++) {
-        const up = src + <usize>load<i32>(cen - (<usize>k << 2)) + o;
-        const dn = src + <usize>load<i32>(cen + (<usize>k << 2)) + o;
-        const g = v128.load64_splat(wts + (<usize>k << 3));
-        a0 = f64x2.add(a0, f64x2.mul(g, f64x2.add(v128.load(up), v128.load(dn))));
-        a1 = f64x2.add(a1, f64x2.mul(g, f64x2.add(v128.load(up, 16), v128.load(dn, 16))));
-        a2 = f64x2.add(a2, f64x2.mul(g, f64x2.add(v128.load(up, 32), v128.load(dn, 32))));
-        a3 = f64x2.add(a3, f64x2.mul(g, f64x2.add(v128.load(up, 48), v128.load(dn, 48))));
-      }
-      v128.store(out + o, a0);
-      v128.store(out + o, a1, 16);
-      v128.store(out + o, a2, 32);
-      v128.store(out + o, a3, 48);
+  const c0 = src + <usize>load<i32>(cen);
+  let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const o = <usize>j << 3;
+    let a0 = f64x2.mul(wc, v128.load(c0 + o));
+    let a1 = f64x2.mul(wc, v128.load(c0 + o, 16));
+    let a2 = f64x2.mul(wc, v128.load(c0 + o, 32));
+    let a3 = f64x2.mul(wc, v128.load(c0 + o, 48));
+    for (let k = 1; k <= r; k++) {
+      const up = src + <usize>load<i32>(cen - (<usize>k << 2)) + o;
+      const dn = src + <usize>load<i32>(cen + (<usize>k << 2)) + o;
+      const g = v128.load64_splat(wts + (<usize>k << 3));
+      a0 = f64x2.add(a0, f64x2.mul(g, f64x2.add(v128.load(up), v128.load(dn))));
+      a1 = f64x2.add(a1, f64x2.mul(g, f64x2.add(v128.load(up, 16), v128.load(dn, 16))));
+      a2 = f64x2.add(a2, f64x2.mul(g, f64x2.add(v128.load(up, 32), v128.load(dn, 32))));
+      a3 = f64x2.add(a3, f64x2.mul(g, f64x2.add(v128.load(up, 48), v128.load(dn, 48))));
     }
-    for (; j + 2 <= n; j += 2) {
-      const o = <usize>j << 3;
-      let a0 = f64x2.mul(wc, v128.load(c0 + o));
-      for (let k = 1; k <= r; k++) {
-        const up = src + <usize>load<i32>(cen - (<usize>k << 2)) + o;
-        const dn = src + <usize>load<i32>(cen + (<usize>k << 2)) + o;
-        a0 = f64x2.add(a0, f64x2.mul(v128.load64_splat(wts + (<usize>k << 3)), f64x2.add(v128.load(up), v128.load(dn))));
-      }
-      v128.store(out + o, a0);
+    v128.store(out + o, a0);
+    v128.store(out + o, a1, 16);
+    v128.store(out + o, a2, 32);
+    v128.store(out + o, a3, 48);
+  }
+  for (; j < n; j++) {
+    const o = <usize>j << 3;
+    let a = load<f64>(wts) * load<f64>(c0 + o);
+    for (let k = 1; k <= r; k++) {
+      const up = src + <usize>load<i32>(cen - (<usize>k << 2)) + o;
+      const dn = src + <usize>load<i32>(cen + (<usize>k << 2)) + o;
+      a += load<f64>(wts + (<usize>k << 3)) * (load<f64>(up) + load<f64>(dn));
     }
-    for (; j < n; j++) {
-      const o = <usize>j << 3;
-      let a = load<f64>(wts) * load<f64>(c0 + o);
-      for (let k = 1; k <= r; k++) {
-        const up = src + <usize>load<i32>(cen - (<usize>k << 2)) + o;
-        const dn = src + <usize>load<i32>(cen + (<usize>k << 2)) + o;
-        a += load<f64>(wts + (<usize>k << 3)) * (load<f64>(up) + load<f64>(dn));
-      }
-      store<f64>(out + o, a);
-    }
+    store<f64>(out + o, a);
   }
 }
 
 /**
- * Along axis 1 of an h × w × c image: each row is first copied into `line` padded by r pixels per side
- * (`cols[i]` = byte offset within the row of pixel border(i − r), i < w + 2r), so `dst` may equal `src`.
+ * Along axis 1, one row of w × c float64 at `row` into `out`: the row is first copied into `line` padded by r
+ * pixels per side (`cols[i]` = byte offset within the row of pixel border(i − r)), so `out` may equal `row`.
  */
-export function gaussX(src: usize, dst: usize, h: i32, w: i32, c: i32, wts: usize, r: i32, cols: usize, line: usize): void {
+@inline function gaussXRow(row: usize, out: usize, w: i32, c: i32, wts: usize, r: i32, cols: usize, line: usize): void {
   const n = w * c;
-  const rowBytes = <usize>n << 3;
   const pixBytes = <usize>c << 3;
   const padded = w + 2 * r;
   const wc = v128.load64_splat(wts);
   const centre = line + <usize>r * pixBytes;
+  if (c == 3) {
+    for (let i = 0; i < padded; i++) {
+      const s = row + <usize>load<i32>(cols + (<usize>i << 2));
+      const d = line + <usize>i * 24;
+      v128.store(d, v128.load(s));
+      store<f64>(d, load<f64>(s, 16), 16);
+    }
+  } else {
+    for (let i = 0; i < padded; i++) {
+      const s = row + <usize>load<i32>(cols + (<usize>i << 2));
+      const d = line + <usize>i * pixBytes;
+      for (let ch = 0; ch < c; ch++) store<f64>(d + (<usize>ch << 3), load<f64>(s + (<usize>ch << 3)));
+    }
+  }
+  let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const m = centre + (<usize>j << 3);
+    let a0 = f64x2.mul(wc, v128.load(m));
+    let a1 = f64x2.mul(wc, v128.load(m, 16));
+    let a2 = f64x2.mul(wc, v128.load(m, 32));
+    let a3 = f64x2.mul(wc, v128.load(m, 48));
+    for (let k = 1; k <= r; k++) {
+      const d = <usize>k * pixBytes;
+      const up = m - d;
+      const dn = m + d;
+      const g = v128.load64_splat(wts + (<usize>k << 3));
+      a0 = f64x2.add(a0, f64x2.mul(g, f64x2.add(v128.load(up), v128.load(dn))));
+      a1 = f64x2.add(a1, f64x2.mul(g, f64x2.add(v128.load(up, 16), v128.load(dn, 16))));
+      a2 = f64x2.add(a2, f64x2.mul(g, f64x2.add(v128.load(up, 32), v128.load(dn, 32))));
+      a3 = f64x2.add(a3, f64x2.mul(g, f64x2.add(v128.load(up, 48), v128.load(dn, 48))));
+    }
+    const o = out + (<usize>j << 3);
+    v128.store(o, a0);
+    v128.store(o, a1, 16);
+    v128.store(o, a2, 32);
+    v128.store(o, a3, 48);
+  }
+  for (; j < n; j++) {
+    const m = centre + (<usize>j << 3);
+    let a = load<f64>(wts) * load<f64>(m);
+    for (let k = 1; k <= r; k++) {
+      const d = <usize>k * pixBytes;
+      a += load<f64>(wts + (<usize>k << 3)) * (load<f64>(m - d) + load<f64>(m + d));
+    }
+    store<f64>(out + (<usize>j << 3), a);
+  }
+}
+
+/** Axis 0 only (the other sigma is 0): h rows of `n` float64 from `src` into `dst` (not overlapping). */
+export function gaussY(src: usize, dst: usize, n: i32, h: i32, wts: usize, r: i32, rows: usize): void {
+  for (let y = 0; y < h; y++) gaussYRow(src, dst + <usize>y * (<usize>n << 3), n, wts, r, rows + (<usize>(y + r) << 2));
+}
+
+/** Axis 1 only: h rows of w × c float64, in place allowed. */
+export function gaussX(src: usize, dst: usize, h: i32, w: i32, c: i32, wts: usize, r: i32, cols: usize, line: usize): void {
+  const rowBytes = <usize>(w * c) << 3;
+  for (let y = 0; y < h; y++) gaussXRow(src + <usize>y * rowBytes, dst + <usize>y * rowBytes, w, c, wts, r, cols, line);
+}
+
+/**
+ * Both axes row by row (axis 0 then axis 1 for each output row, the intermediate row in `tmp` — rounded to
+ * float32 first when `f32`, as scipy stores a float32 filter's intermediate), so the intermediate image never
+ * leaves the cache. `dst` must not overlap `src`.
+ */
+export function gaussYX(src: usize, dst: usize, h: i32, w: i32, c: i32, wy: usize, ry: i32, rows: usize, wx: usize, rx: i32, cols: usize, tmp: usize, line: usize, f32: bool): void {
+  const n = w * c;
+  const rowBytes = <usize>n << 3;
   for (let y = 0; y < h; y++) {
-    const row = src + <usize>y * rowBytes;
-    if (c == 3) {
-      for (let i = 0; i < padded; i++) {
-        const s = row + <usize>load<i32>(cols + (<usize>i << 2));
-        const d = line + <usize>i * 24;
-        v128.store(d, v128.load(s));
-        store<f64>(d, load<f64>(s, 16), 16);
-      }
-    } else {
-      for (let i = 0; i < padded; i++) {
-        const s = row + <usize>load<i32>(cols + (<usize>i << 2));
-        const d = line + <usize>i * pixBytes;
-        for (let ch = 0; ch < c; ch++) store<f64>(d + (<usize>ch << 3), load<f64>(s + (<usize>ch << 3)));
-      }
-    }
-    const out = dst + <usize>y * rowBytes;
-    let j = 0;
-    for (; j + 8 <= n; j += 8) {
-      const m = centre + (<usize>j << 3);
-      let a0 = f64x2.mul(wc, v128.load(m));
-      let a1 = f64x2.mul(wc, v128.load(m, 16));
-      let a2 = f64x2.mul(wc, v128.load(m, 32));
-      let a3 = f64x2.mul(wc, v128.load(m, 48));
-      for (let k = 1; k <= r; k++) {
-        const d = <usize>k * pixBytes;
-        const up = m - d;
-        const dn = m + d;
-        const g = v128.load64_splat(wts + (<usize>k << 3));
-        a0 = f64x2.add(a0, f64x2.mul(g, f64x2.add(v128.load(up), v128.load(dn))));
-        a1 = f64x2.add(a1, f64x2.mul(g, f64x2.add(v128.load(up, 16), v128.load(dn, 16))));
-        a2 = f64x2.add(a2, f64x2.mul(g, f64x2.add(v128.load(up, 32), v128.load(dn, 32))));
-        a3 = f64x2.add(a3, f64x2.mul(g, f64x2.add(v128.load(up, 48), v128.load(dn, 48))));
-      }
-      const o = out + (<usize>j << 3);
-      v128.store(o, a0);
-      v128.store(o, a1, 16);
-      v128.store(o, a2, 32);
-      v128.store(o, a3, 48);
-    }
-    for (; j < n; j++) {
-      const m = centre + (<usize>j << 3);
-      let a = load<f64>(wts) * load<f64>(m);
-      for (let k = 1; k <= r; k++) {
-        const d = <usize>k * pixBytes;
-        a += load<f64>(wts + (<usize>k << 3)) * (load<f64>(m - d) + load<f64>(m + d));
-      }
-      store<f64>(out + (<usize>j << 3), a);
-    }
+    gaussYRow(src, tmp, n, wy, ry, rows + (<usize>(y + ry) << 2));
+    if (f32) roundF32(tmp, n);
+    gaussXRow(tmp, dst + <usize>y * rowBytes, w, c, wx, rx, cols, line);
   }
 }
 
