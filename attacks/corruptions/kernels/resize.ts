@@ -61,6 +61,8 @@ function clip8(v: number): number {
 
 /** PIL Image.resize((outW, outH), Image.BOX): horizontal pass, then vertical, 8-bit in between. */
 export function pilBoxResize(src: Uint8Array, h: number, w: number, c: number, outH: number, outW: number): Uint8Array {
+  const fast = pilBoxResizeWasm(src, h, w, c, outH, outW);
+  if (fast) return fast;
   let cur = src;
   let cw = w;
   if (outW !== w) {
@@ -102,11 +104,23 @@ export function pilBoxResize(src: Uint8Array, h: number, w: number, c: number, o
  * (x+0.5)·(in/out), truncated (Pillow's ImagingTransformAffine with NEAREST).
  */
 export function pilNearestResize(src: Uint8Array, h: number, w: number, c: number, outH: number, outW: number): Uint8Array {
-  const out = new Uint8Array(outH * outW * c);
   const xs = new Int32Array(outW);
   const sx = w / outW;
   const sy = h / outH;
   for (let x = 0; x < outW; x++) xs[x] = Math.min(w - 1, Math.trunc((x + 0.5) * sx));
+  const k = wasmKernels();
+  const at = k && layout(k, [h * w * c, outH * outW * c, outH * 4, outW * 4]);
+  if (k && at) {
+    // the same sampling in the WebAssembly kernels (byte offsets of the source rows and pixels)
+    const [s, d, ysAt, xsAt] = at;
+    new Uint8Array(k.memory.buffer, s, h * w * c).set(src);
+    const ys = new Int32Array(k.memory.buffer, ysAt, outH);
+    for (let y = 0; y < outH; y++) ys[y] = Math.min(h - 1, Math.trunc((y + 0.5) * sy)) * w * c;
+    new Int32Array(k.memory.buffer, xsAt, outW).set(xs.map((x) => x * c));
+    k.nearestResize(s, d, outH, outW, c, ysAt, xsAt);
+    return new Uint8Array(k.memory.buffer, d, outH * outW * c).slice();
+  }
+  const out = new Uint8Array(outH * outW * c);
   for (let y = 0; y < outH; y++) {
     const yy = Math.min(h - 1, Math.trunc((y + 0.5) * sy));
     for (let x = 0; x < outW; x++) {
@@ -116,6 +130,38 @@ export function pilNearestResize(src: Uint8Array, h: number, w: number, c: numbe
     }
   }
   return out;
+}
+
+/** pilBoxResize's two passes in the WebAssembly kernels (the same integer arithmetic); null without them. */
+function pilBoxResizeWasm(src: Uint8Array, h: number, w: number, c: number, outH: number, outW: number): Uint8Array | null {
+  const k = wasmKernels();
+  if (!k || (outW === w && outH === h)) return null;
+  const cx = outW !== w ? boxCoeffs(w, outW) : null;
+  const cy = outH !== h ? boxCoeffs(h, outH) : null;
+  const tables = (cf: Coeffs | null) => (cf ? [cf.start.byteLength, cf.count.byteLength, cf.k.byteLength] : [0, 0, 0]);
+  const at = layout(k, [h * w * c, h * outW * c, outH * outW * c, ...tables(cx), ...tables(cy)]);
+  if (!at) return null;
+  const [s, mid, d, xs, xn, xk, ys, yn, yk] = at;
+  const buf = k.memory.buffer;
+  new Uint8Array(buf, s, h * w * c).set(src);
+  let cur = s;
+  if (cx) {
+    new Int32Array(buf, xs, outW).set(cx.start);
+    new Int32Array(buf, xn, outW).set(cx.count);
+    new Int32Array(buf, xk, cx.k.length).set(cx.k);
+    // lines: each row's c channels, samples c bytes apart
+    k.boxPass(s, mid, h, c, w * c, outW * c, 1, 1, c, c, outW, xs, xn, xk, cx.maxCount);
+    cur = mid;
+  }
+  if (cy) {
+    new Int32Array(buf, ys, outH).set(cy.start);
+    new Int32Array(buf, yn, outH).set(cy.count);
+    new Int32Array(buf, yk, cy.k.length).set(cy.k);
+    // lines: each of the outW·c columns, samples a row apart
+    k.boxPass(cur, d, 1, outW * c, 0, 0, 1, 1, outW * c, outW * c, outH, ys, yn, yk, cy.maxCount);
+    cur = d;
+  }
+  return new Uint8Array(buf, cur, outH * outW * c).slice();
 }
 
 /** Keys' cubic convolution weights with A = −0.75, as OpenCV's INTER_CUBIC. */

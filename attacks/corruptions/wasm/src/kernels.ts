@@ -1221,3 +1221,44 @@ function hsvAdjustScalar(src: usize, dst: usize, n: i32, adjustS: bool, sMul: f6
     store<u8>(o, <u8><u32>((B < 0 ? 0 : B > 1 ? 1 : B) * 255), 2);
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// pixelate (../../kernels/resize.ts pilBoxResize, pilNearestResize): Pillow's 8-bit fixed-point BOX passes and
+// NEAREST sampling, integer arithmetic as Pillow's Resample.c.
+
+/**
+ * One BOX pass: `lines` lines of `len` samples `stride` bytes apart (horizontal pass: a line is a row's channel,
+ * step c; vertical: a column, step w·c); output sample o of a line sums count[o] input samples from start[o] with
+ * the 22-bit fixed-point weights k[o·maxCount …], rounded (+2²¹), shifted and clipped to 0…255. Line l of
+ * row y starts at byte y·inRow + l·inLine in src (y·outRow + l·outLine in dst), so one kernel does both passes.
+ */
+export function boxPass(src: usize, dst: usize, rows: i32, perRow: i32, inRow: i32, outRow: i32, inLine: i32, outLine: i32, stepIn: i32, stepOut: i32, outLen: i32, start: usize, count: usize, k: usize, maxCount: i32): void {
+  for (let y = 0; y < rows; y++) {
+    for (let l = 0; l < perRow; l++) {
+      const s = src + <usize>(y * inRow + l * inLine);
+      const d = dst + <usize>(y * outRow + l * outLine);
+      for (let o = 0; o < outLen; o++) {
+        const st = load<i32>(start + (<usize>o << 2));
+        const n = load<i32>(count + (<usize>o << 2));
+        const kk = k + (<usize>(o * maxCount) << 2);
+        let ss: i32 = 1 << 21;
+        for (let i = 0; i < n; i++) ss += <i32>load<u8>(s + <usize>((st + i) * stepIn)) * load<i32>(kk + (<usize>i << 2));
+        const v = ss >> 22;
+        store<u8>(d + <usize>(o * stepOut), <u8>(v < 0 ? 0 : v > 255 ? 255 : v));
+      }
+    }
+  }
+}
+
+/** NEAREST: output pixel (y, x) copies the c bytes at src + ys[y] + xs[x]. */
+export function nearestResize(src: usize, dst: usize, outH: i32, outW: i32, c: i32, ys: usize, xs: usize): void {
+  let d = dst;
+  for (let y = 0; y < outH; y++) {
+    const row = src + <usize>load<i32>(ys + (<usize>y << 2));
+    for (let x = 0; x < outW; x++) {
+      const s = row + <usize>load<i32>(xs + (<usize>x << 2));
+      for (let ch = 0; ch < c; ch++) store<u8>(d + <usize>ch, load<u8>(s + <usize>ch));
+      d += <usize>c;
+    }
+  }
+}
