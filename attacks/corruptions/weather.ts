@@ -78,6 +78,15 @@ export const frost: CorruptionFn = (img, s, { rng, params, parameterSet, frostTe
   const x0 = rng.int(tw - w);
   // only the crop of the resized texture is computed (same pixels as resizing all, then cropping)
   const crop = cvResizeRegion(tex.data, tex.height, tex.width, 3, th, tw, kind, y0, x0, h, w);
+  const k = wasmKernels();
+  const at = k && layout(k, [data.length, data.length]);
+  if (k && at) {
+    // the same float64 blend in the WebAssembly kernels, in place
+    new Uint8Array(k.memory.buffer, at[0], data.length).set(data);
+    new Uint8Array(k.memory.buffer, at[1], data.length).set(crop);
+    k.frostBlend(at[0], at[1], at[0], data.length, a, b);
+    return new Uint8Array(k.memory.buffer, at[0], data.length).slice();
+  }
   // written straight to uint8 (the store truncates, as the final cast does)
   const out = new Uint8Array(data.length);
   for (let i = 0; i < data.length; i++) {

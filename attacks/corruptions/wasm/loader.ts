@@ -16,6 +16,7 @@ export interface KernelExports {
   gaussYX(src: number, dst: number, h: number, w: number, c: number, wy: number, ry: number, rows: number, wx: number, rx: number, cols: number, tmp: number, line: number, f32: number): void;
   boxPass(src: number, dst: number, rows: number, perRow: number, inRow: number, outRow: number, inLine: number, outLine: number, stepIn: number, stepOut: number, outLen: number, start: number, count: number, k: number, maxCount: number): void;
   nearestResize(src: number, dst: number, outH: number, outW: number, c: number, ys: number, xs: number): void;
+  frostBlend(src: number, tex: number, dst: number, n: number, a: number, b: number): void;
   rgbToRgbxF32(src: number, dst: number, npix: number, table: number): void;
   zoomSum(x: number, out: number, blended: number, h: number, w: number, layers: number, nLayers: number): void;
   zoomFinish(x: number, out: number, dst: number, npix: number, denom: number): void;

@@ -1262,3 +1262,37 @@ export function nearestResize(src: usize, dst: usize, outH: i32, outW: i32, c: i
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// frost's blend (../../weather.ts frost): uint8(clip(a·x + b·frost, 0, 255)), float64, truncated.
+
+@inline function u8x4ToF64(p: usize): v128 {
+  return i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(p)));
+}
+
+export function frostBlend(src: usize, tex: usize, dst: usize, n: i32, a: f64, b: f64): void {
+  const A = f64x2.splat(a);
+  const B = f64x2.splat(b);
+  const zero = f64x2.splat(0);
+  const top = f64x2.splat(255);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const x = u8x4ToF64(src + <usize>i);
+    const t = u8x4ToF64(tex + <usize>i);
+    const xh = v128.shuffle<i32>(x, x, 2, 3, 0, 1);
+    const th = v128.shuffle<i32>(t, t, 2, 3, 0, 1);
+    const lo = f64x2.add(f64x2.mul(A, f64x2.convert_low_i32x4_u(x)), f64x2.mul(B, f64x2.convert_low_i32x4_u(t)));
+    const hi = f64x2.add(f64x2.mul(A, f64x2.convert_low_i32x4_u(xh)), f64x2.mul(B, f64x2.convert_low_i32x4_u(th)));
+    const il = i32x4.trunc_sat_f64x2_u_zero(f64x2.pmin(f64x2.pmax(lo, zero), top));
+    const ih = i32x4.trunc_sat_f64x2_u_zero(f64x2.pmin(f64x2.pmax(hi, zero), top));
+    const q = dst + <usize>i;
+    store<u8>(q, <u8>i32x4.extract_lane(il, 0));
+    store<u8>(q, <u8>i32x4.extract_lane(il, 1), 1);
+    store<u8>(q, <u8>i32x4.extract_lane(ih, 0), 2);
+    store<u8>(q, <u8>i32x4.extract_lane(ih, 1), 3);
+  }
+  for (; i < n; i++) {
+    const v = a * <f64>load<u8>(src + <usize>i) + b * <f64>load<u8>(tex + <usize>i);
+    store<u8>(dst + <usize>i, <u8><u32>(v < 0 ? 0 : v > 255 ? 255 : v));
+  }
+}
