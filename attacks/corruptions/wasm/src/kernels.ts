@@ -561,10 +561,13 @@ export function elasticSample(img: usize, dxp: usize, dyp: usize, dst: usize, h:
       const q = <usize>(y * w + x);
       const sy = <f64>y + <f64>load<f32>(dyp + (q << 2));
       const sx = <f64>x + <f64>load<f32>(dxp + (q << 2));
-      const fy0 = Math.floor(sy);
-      const fx0 = Math.floor(sx);
-      const y0 = <i32>fy0;
-      const x0 = <i32>fx0;
+      // floor by truncation and a step down (exact for |s| < 2³¹; measured faster here than f64.floor)
+      let y0 = <i32>sy;
+      if (<f64>y0 > sy) y0--;
+      let x0 = <i32>sx;
+      if (<f64>x0 > sx) x0--;
+      const fy0 = <f64>y0;
+      const fx0 = <f64>x0;
       const fy = sy - fy0;
       const fx = sx - fx0;
       let pa: usize;
