@@ -4,7 +4,7 @@ import { adjustHsv } from '../../attacks/corruptions/kernels/hsv.js';
 // @ts-expect-error: a plain ESM build script without type declarations
 import { compileKernels } from '../../attacks/corruptions/wasm/build.mjs';
 import { KERNELS_WASM_BASE64 } from '../../attacks/corruptions/wasm/kernels.generated.js';
-import { setWasmKernels, wasmKernels } from '../../attacks/corruptions/wasm/loader.js';
+import { layout, setWasmKernels, WASM_MAX_BYTES, wasmKernels } from '../../attacks/corruptions/wasm/loader.js';
 import type { RawImage } from '../../src/data/types.js';
 import { Rng } from '../../src/random.js';
 import { loadClean } from './golden.js';
@@ -19,6 +19,13 @@ describe('WebAssembly corruption kernels', () => {
 
   it('instantiates on this runtime (Node ≥ 20 has WebAssembly SIMD)', () => {
     expect(wasmKernels()).not.toBeNull();
+  });
+
+  it('lays buffers out 16-byte aligned and refuses more than the memory cap (callers then take the JavaScript path)', () => {
+    const k = wasmKernels()!;
+    expect(layout(k, [3, 17, 0, 5])).toEqual([0, 16, 48, 48]);
+    expect(k.memory.buffer.byteLength).toBeGreaterThanOrEqual(64);
+    expect(layout(k, [WASM_MAX_BYTES, 1])).toBeNull();
   });
 
   it('the branch-free HSV kernel selects what adjustHsv computes, on every kind of pixel', () => {

@@ -44,10 +44,10 @@ export interface WasmKernels extends KernelExports {
 
 /**
  * Largest memory the kernels may use. WebAssembly memory never shrinks, so a thread keeps what its largest
- * image needed: 256 MiB covers a 12-megapixel RGB image's float64 planes for every kernel; larger images
- * take the JavaScript kernels (same results).
+ * image needed: 512 MiB holds defocus_blur's buffers (the most, ≈ 150 bytes per pixel) for a 3.5-megapixel
+ * RGB image; larger images take the JavaScript kernels (same results).
  */
-export const WASM_MAX_BYTES = 256 << 20;
+export const WASM_MAX_BYTES = 512 << 20;
 
 let instance: WasmKernels | null | undefined;
 let enabled = true;
@@ -77,7 +77,7 @@ export function setWasmKernels(on: boolean): void {
 
 /**
  * Byte offsets for buffers of the given byte sizes, each 16-byte aligned, from the start of the kernels'
- * memory (grown as needed). Returns null if the total exceeds WASM_MAX_BYTES. Every call starts from
+ * memory (grown as needed). Returns null if the total exceeds WASM_MAX_BYTES or the memory cannot grow. Every call starts from
  * offset 0: a caller owns the whole memory until it returns (corruptions run synchronously, one at a time
  * per thread).
  */
@@ -90,6 +90,12 @@ export function layout(k: WasmKernels, sizes: number[]): number[] | null {
   }
   if (end > WASM_MAX_BYTES) return null;
   const have = k.memory.buffer.byteLength;
-  if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
+  if (end > have) {
+    try {
+      k.memory.grow(Math.ceil((end - have) / 65536));
+    } catch {
+      return null; // the engine refused the memory: the JavaScript kernels need less at once
+    }
+  }
   return offsets;
 }
