@@ -2,7 +2,8 @@ import { motionBlur } from './kernels/motion.js';
 import { zigguratNormal } from './kernels/normal.js';
 import { plasmaFractal } from './kernels/plasma.js';
 import { cvResizeRegion } from './kernels/resize.js';
-import { clippedZoom } from './kernels/zoom.js';
+import { clippedZoom, snowFlakesWasm } from './kernels/zoom.js';
+import type { Rng } from '../../src/random.js';
 import type { CorruptionFn } from './types.js';
 import { UNIT, UNIT_F32, UNIT_F32_TABLE } from './unit-range.js';
 import { layout, wasmKernels } from './wasm/loader.js';
@@ -109,11 +110,14 @@ export const snow: CorruptionFn = (img, s, { rng, params, parameterSet }) => {
   for (let i = 0; i < layer.length; i++) layer[i] = loc + scale * zigguratNormal(rng);
   const zh = Math.max(h, Math.round(Math.ceil(h / zoom) * zoom) + 1);
   const zw = Math.max(w, Math.round(Math.ceil(w / zoom) * zoom) + 1);
+  const cifar = parameterSet === 'cifar';
+  const fast = snowFlakesWasm(layer, h, w, zoom, cifar, zh, zw, cifar ? h : zh, cifar ? w : zw, threshold);
+  if (fast) return snowFinish(data, fast.flake, fast.rows, fast.cols, h, w, radius, sigma, blend, rng);
   const zoomed = new Float64Array(zh * zw);
-  const dims = clippedZoom(layer, h, w, 1, zoom, zoomed, zh, zw, parameterSet === 'cifar');
+  const dims = clippedZoom(layer, h, w, 1, zoom, zoomed, zh, zw, cifar);
   // compact to the real zoomed size (clippedZoom wrote rows of stride zw)
-  const lh = parameterSet === 'cifar' ? Math.min(h, dims.zh) : dims.zh;
-  const lw = parameterSet === 'cifar' ? Math.min(w, dims.zw) : dims.zw;
+  const lh = cifar ? Math.min(h, dims.zh) : dims.zh;
+  const lw = cifar ? Math.min(w, dims.zw) : dims.zw;
   const flake = new Float64Array(lh * lw);
   for (let y = 0; y < lh; y++) {
     for (let x = 0; x < lw; x++) {
@@ -122,6 +126,11 @@ export const snow: CorruptionFn = (img, s, { rng, params, parameterSet }) => {
       flake[y * lw + x] = v < 0 ? 0 : v > 1 ? 1 : v;
     }
   }
+  return snowFinish(data, flake, lh, lw, h, w, radius, sigma, blend, rng);
+};
+
+/** snow after the flake layer (lh × lw): motion blur at U(−135°, −45°), rounding, compositing. */
+function snowFinish(data: Uint8Array, flake: Float64Array, lh: number, lw: number, h: number, w: number, radius: number, sigma: number, blend: number, rng: Rng): Uint8Array {
   const angle = rng.uniform(-135, -45);
   const blurred = motionBlur(flake, lh, lw, 1, radius, sigma, angle);
   const fast = snowFinishWasm(data, blurred, h, w, lw, blend);
@@ -160,7 +169,7 @@ export const snow: CorruptionFn = (img, s, { rng, params, parameterSet }) => {
     out[q + 2] = (v2 < 0 ? 0 : v2 > 1 ? 1 : v2) * 255;
   }
   return out;
-};
+}
 
 /** snow's layer rounding and compositing in the WebAssembly kernels (the same float64 / float32 steps); null without them. */
 function snowFinishWasm(data: Uint8Array, blurred: Float64Array, h: number, w: number, lw: number, blend: number): Uint8Array | null {

@@ -280,3 +280,50 @@ export function zoomBlurU8(data: Uint8Array, h: number, w: number, zooms: number
   k.zoomFinish(x, out, bytes, npix, zooms.length + 1);
   return new Uint8Array(buf, bytes, npix * 3).slice();
 }
+
+/**
+ * snow's flake layer with the WebAssembly kernels: clippedZoom of one H×W plane (c = 1) by z, its top-left
+ * min(outH, zoomed rows) × min(outW, zoomed columns) — further limited to `keepH × keepW` — each value cut below
+ * `threshold` and clipped to [0, 1]; the same float64 steps as clippedZoom and snow's loop. Null without the kernels.
+ */
+export function snowFlakesWasm(
+  src: Float64Array,
+  h: number,
+  w: number,
+  z: number,
+  cifarTrim: boolean,
+  outH: number,
+  outW: number,
+  keepH: number,
+  keepW: number,
+  threshold: number,
+): { flake: Float64Array; rows: number; cols: number } | null {
+  const k = wasmKernels();
+  if (!k) return null;
+  const { ch1, top1, trimY, trimX, my, mx, rows: zr, cols: zc } = zoomGeometry(h, w, z, cifarTrim, outH, outW);
+  const rows = Math.min(zr, keepH);
+  const cols = Math.min(zc, keepW);
+  const at = layout(k, [h * w * 8, rows * cols * 8, w * 8, rows * 4, rows * 4, rows * 8, cols * 4, cols * 4, cols * 8]);
+  if (!at) return null;
+  const [s, d, blended, ra, rb, fy, xa, xb, fx] = at;
+  const buf = k.memory.buffer;
+  new Float64Array(buf, s, h * w).set(src);
+  const raV = new Int32Array(buf, ra, rows);
+  const rbV = new Int32Array(buf, rb, rows);
+  const fyV = new Float64Array(buf, fy, rows);
+  for (let y = 0; y < rows; y++) {
+    raV[y] = my.i0[y + trimY] * w * 8;
+    rbV[y] = my.i1[y + trimY] * w * 8;
+    fyV[y] = my.f[y + trimY];
+  }
+  const xaV = new Int32Array(buf, xa, cols);
+  const xbV = new Int32Array(buf, xb, cols);
+  const fxV = new Float64Array(buf, fx, cols);
+  for (let x = 0; x < cols; x++) {
+    xaV[x] = mx.i0[x + trimX] * 8;
+    xbV[x] = mx.i1[x + trimX] * 8;
+    fxV[x] = mx.f[x + trimX];
+  }
+  k.snowFlakes(s, d, rows, cols, ra, rb, fy, xa, xb, fx, top1, top1 + ch1, blended, threshold);
+  return { flake: new Float64Array(buf, d, rows * cols).slice(), rows, cols };
+}

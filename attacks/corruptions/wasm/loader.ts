@@ -29,6 +29,7 @@ export interface KernelExports {
   elasticSample(img: number, dx: number, dy: number, dst: number, h: number, w: number): void;
   resizeH(src: number, srcRow: number, rows: number, tmp: number, rw: number, c: number, xo: number, xw: number, taps: number): void;
   resizeV(tmp: number, out: number, rh: number, n: number, taps: number, rowOff: number, wts: number): void;
+  snowFlakes(src: number, dst: number, rows: number, cols: number, ra: number, rb: number, fy: number, xa: number, xb: number, fx: number, j0: number, j1: number, blended: number, threshold: number): void;
   snowFinish(src: number, blurred: number, layer: number, dst: number, h: number, w: number, lw: number, keep: number, mix: number, table: number): void;
   spatterL8(liquid: number, l8: number, n: number): void;
   spatterEdgesDistance(l8: number, map: number, dist: number, h: number, w: number, lo: number, hi: number, tg22: number, pad: number, gx: number, gy: number, mag: number, stack: number, plane: number): void;

@@ -1299,3 +1299,34 @@ export function frostBlend(src: usize, tex: usize, dst: usize, n: i32, a: f64, b
     store<u8>(dst + <usize>i, <u8><u32>(v < 0 ? 0 : v > 255 ? 255 : v));
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// snow's flake layer (../../weather.ts snow with ../../kernels/zoom.ts clippedZoom, one channel): the clipped
+// zoom's top-left rows × cols, each value then cut below `threshold` and clipped to [0, 1].
+
+/**
+ * Per output row y: blended[j] = src[ra[y] + j]·(1 − fy[y]) + src[rb[y] + j]·fy[y] over the crop's columns
+ * j0 … j1 − 1 (ra, rb byte offsets of the source rows), then v = blended[xa[x]]·(1 − fx[x]) + blended[xb[x]]·fx[x]
+ * (xa, xb byte offsets), as clippedZoom; dst (rows × cols float64) = clip(v < threshold ? 0 : v, 0, 1).
+ */
+export function snowFlakes(src: usize, dst: usize, rows: i32, cols: i32, ra: usize, rb: usize, fy: usize, xa: usize, xb: usize, fx: usize, j0: i32, j1: i32, blended: usize, threshold: f64): void {
+  for (let y = 0; y < rows; y++) {
+    const yy = <usize>y;
+    const a = src + <usize>load<i32>(ra + (yy << 2));
+    const b = src + <usize>load<i32>(rb + (yy << 2));
+    const f = load<f64>(fy + (yy << 3));
+    const g = 1 - f;
+    for (let j = j0; j < j1; j++) {
+      const o = <usize>j << 3;
+      store<f64>(blended + o, load<f64>(a + o) * g + load<f64>(b + o) * f);
+    }
+    const d = dst + (<usize>(y * cols) << 3);
+    for (let x = 0; x < cols; x++) {
+      const xx = <usize>x;
+      const fxx = load<f64>(fx + (xx << 3));
+      let v = load<f64>(blended + <usize>load<i32>(xa + (xx << 2))) * (1 - fxx) + load<f64>(blended + <usize>load<i32>(xb + (xx << 2))) * fxx;
+      if (v < threshold) v = 0;
+      store<f64>(d + (xx << 3), v < 0 ? 0 : v > 1 ? 1 : v);
+    }
+  }
+}
