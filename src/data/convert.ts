@@ -72,6 +72,27 @@ export function rawImagesToBatch(images: readonly RawImage[], layout: Layout, in
   return { data: unitLoop(images, !direct, out ?? new Float32Array(total)), shape };
 }
 
+/**
+ * Samples whose bytes are already in the model's order (NHWC, or one channel) → float32 v / 255, the
+ * same values rawImagesToBatch gives: `parts` concatenated hold `total` bytes (e.g. runs of records cut
+ * from one file chunk). Written into `into` (its first `total` values) when given, else a new array.
+ */
+export function unitBytes(parts: readonly Uint8Array[], total: number, into?: Float32Array): Float32Array {
+  if (into && into.length < total) throw new Error(`unitBytes: the output buffer holds ${into.length} values, the batch needs ${total}`);
+  const out = into ? into.subarray(0, total) : undefined;
+  const simd = unitFloatsSimd(parts, total, out);
+  if (simd) return simd;
+  const res = out ?? new Float32Array(total);
+  let off = 0;
+  for (const p of parts) {
+    if (off + p.length > total) break;
+    bytesToUnit(p, res, off);
+    off += p.length;
+  }
+  if (off !== total) throw new Error(`unitBytes: parts hold ${parts.reduce((a, p) => a + p.length, 0)} bytes, expected ${total}`);
+  return res;
+}
+
 /** The JavaScript path of rawImagesToBatch (sizes already checked): byte order kept, or HWC → CHW. */
 function unitLoop(images: readonly RawImage[], toChw: boolean, out: Float32Array): Float32Array {
   const { width: w, height: h, channels: c } = images[0];

@@ -3,6 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import type { ModelMeta, ModelSpec } from '../models/types.js';
+import type { Batch } from '../tensor.js';
 import type { BatchOptions, DataBatch, Dataset, RawImage, SkippedInput } from './types.js';
 import type { IdxDatasetSpec } from './schema.js';
 import { DATASET_DEFAULTS } from './schema.js';
@@ -10,7 +11,8 @@ import { SkipLog } from './skip-log.js';
 import { imageBatches, checkBatchSize, type Candidate } from './image-pipeline.js';
 import { resolveImageTarget, type ImageTarget } from './target.js';
 import { matchesTarget, toTargetImage } from './decode.js';
-import { rawImagesToBatch } from './convert.js';
+import { rawImagesToBatch, unitBytes } from './convert.js';
+import { unitSimdSlots } from './unit-simd.js';
 import { fingerprintFiles } from './fingerprint.js';
 import { unknownLabelReason } from './labels.js';
 
@@ -104,7 +106,7 @@ async function readHeader(file: string, field: string, display: string, kind: 'i
   }
 }
 
-async function readExactly(fh: FileHandle, buf: Buffer, position: number): Promise<void> {
+async function readExactly(fh: FileHandle, buf: Uint8Array, position: number): Promise<void> {
   let got = 0;
   while (got < buf.length) {
     const { bytesRead } = await fh.read(buf, got, buf.length - got, position + got);
@@ -113,18 +115,27 @@ async function readExactly(fh: FileHandle, buf: Buffer, position: number): Promi
   }
 }
 
-/** Read `count` items of `itemBytes` each after the header, `perChunk` items at a time, from an open file. */
-async function* fileChunks(fh: FileHandle, offset: number, count: number, itemBytes: number, perChunk: number): AsyncGenerator<{ first: number; buf: Buffer }> {
-  for (let first = 0; first < count; first += perChunk) {
-    const n = Math.min(perChunk, count - first);
-    const buf = Buffer.allocUnsafe(n * itemBytes);
+/** Where and how records are read: `perChunk` items per chunk (`firstChunk` for the first), into `into` if given. */
+interface ChunkOptions {
+  perChunk: number;
+  firstChunk?: number;
+  /** Deliver every chunk in this array (the consumer is done with a chunk when it asks for the next). */
+  into?: Uint8Array;
+}
+
+/** Read `count` items of `itemBytes` each after the header, chunk by chunk, from an open file. */
+async function* fileChunks(fh: FileHandle, offset: number, count: number, itemBytes: number, opts: ChunkOptions): AsyncGenerator<{ first: number; buf: Uint8Array }> {
+  for (let first = 0; first < count; ) {
+    const n = Math.min(first === 0 ? (opts.firstChunk ?? opts.perChunk) : opts.perChunk, count - first);
+    const buf = opts.into ? opts.into.subarray(0, n * itemBytes) : Buffer.allocUnsafe(n * itemBytes);
     await readExactly(fh, buf, offset + first * itemBytes);
     yield { first, buf };
+    first += n;
   }
 }
 
 /** The same from a gzip file, decompressed as a stream (gzip allows no random access). */
-async function* gzipChunks(file: string, offset: number, count: number, itemBytes: number, perChunk: number, display: string): AsyncGenerator<{ first: number; buf: Buffer }> {
+async function* gzipChunks(file: string, offset: number, count: number, itemBytes: number, opts: ChunkOptions, display: string): AsyncGenerator<{ first: number; buf: Uint8Array }> {
   const stream = createReadStream(file).pipe(createGunzip());
   let pending: Buffer[] = [];
   let have = 0;
@@ -141,10 +152,12 @@ async function* gzipChunks(file: string, offset: number, count: number, itemByte
       pending.push(chunk);
       have += chunk.length;
       for (;;) {
-        const n = Math.min(perChunk, count - first);
+        const n = Math.min(first === 0 ? (opts.firstChunk ?? opts.perChunk) : opts.perChunk, count - first);
         if (n <= 0 || have < n * itemBytes) break;
         const all = Buffer.concat(pending);
-        yield { first, buf: all.subarray(0, n * itemBytes) };
+        const buf = all.subarray(0, n * itemBytes);
+        if (opts.into) opts.into.set(buf);
+        yield { first, buf: opts.into ? opts.into.subarray(0, buf.length) : buf };
         pending = [all.subarray(n * itemBytes)];
         have = pending[0].length;
         first += n;
@@ -164,16 +177,16 @@ async function* chunks(
   offset: number,
   count: number,
   itemBytes: number,
-  perChunk: number,
+  opts: ChunkOptions,
   display: string,
-): AsyncGenerator<{ first: number; buf: Buffer }> {
+): AsyncGenerator<{ first: number; buf: Uint8Array }> {
   if (gz) {
-    yield* gzipChunks(file, offset, count, itemBytes, perChunk, display);
+    yield* gzipChunks(file, offset, count, itemBytes, opts, display);
     return;
   }
   const fh = await open(file, 'r');
   try {
-    yield* fileChunks(fh, offset, count, itemBytes, perChunk);
+    yield* fileChunks(fh, offset, count, itemBytes, opts);
   } finally {
     await fh.close();
   }
@@ -212,7 +225,7 @@ export class IdxDataset implements Dataset {
     // One streamed pass over the labels (1 byte each): class names, and how many samples are usable.
     let maxLabel = -1;
     const hist = new Map<number, number>();
-    for await (const { buf } of chunks(labels, lh.gz, lh.headerBytes, count, 1, idxReadSettings.chunkBytes, spec.labels)) {
+    for await (const { buf } of chunks(labels, lh.gz, lh.headerBytes, count, 1, { perChunk: idxReadSettings.chunkBytes }, spec.labels)) {
       for (const v of buf) {
         hist.set(v, (hist.get(v) ?? 0) + 1);
         if (v > maxLabel) maxLabel = v;
@@ -273,48 +286,112 @@ export class IdxDataset implements Dataset {
    * Images already at the model's size need no decoding: batches are cut straight from the file's
    * chunks, without the per-sample promise pipeline that resizing needs (which cost more than
    * inference on small models; see BENCHMARKS.md). Same values, order, ids and skips.
+   * onnxruntime-node infers on the JavaScript thread, so this loop's own cost adds to every clean pass:
+   * it keeps no object per sample, only runs of consecutive records (one or two per batch) that are
+   * converted in one call, and ids are strings only when someone reads them (IdxBatch).
    */
   private async *directBatches(batchSize: number, includeImages: boolean, transient: boolean): AsyncGenerator<DataBatch> {
     const { count, height, width, channels } = this.header;
     const per = height * width * channels;
-    // Two buffers in turn for a transient consumer (BatchOptions.transient): batch k+2 reuses batch k's.
-    const buffers = transient ? [new Float32Array(batchSize * per), new Float32Array(batchSize * per)] : null;
-    let turn = 0;
+    const layout = this.target.layout;
+    const shape = layout === 'NHWC' ? [height, width, channels] : [channels, height, width];
+    // Bytes already in the model's order (NHWC, or one channel) convert as runs; NCHW colour goes
+    // through rawImagesToBatch per image (it transposes).
+    const inOrder = layout === 'NHWC' || channels === 1;
+    const keepImages = includeImages || !inOrder;
     const perChunk = Math.max(batchSize, Math.floor(idxReadSettings.chunkBytes / per));
+    // Two buffers in turn for a transient consumer (BatchOptions.transient): batch k+2 reuses batch k's.
+    // When it can, a transient pass reads the file into WebAssembly memory and converts it there into
+    // two output slots (unitSimdSlots): no copy in, no copy out, no fresh chunk per read. The chunk
+    // area is followed by room for one batch, where a batch that a chunk leaves unfinished is kept.
+    const slots = transient && inOrder ? unitSimdSlots(batchSize * per, 2, transient && !keepImages ? (perChunk + batchSize) * per : 0) : null;
+    const arena = slots && slots.scratch.length > 0 ? slots.scratch : null;
+    const carryAt = perChunk * per;
+    const buffers = transient && !slots ? [new Float32Array(batchSize * per), new Float32Array(batchSize * per)] : null;
+    let turn = 0;
     const { images: ih, labels: lh } = this.header;
     const limit = this.spec.limit ?? Infinity;
-    const labelChunks = chunks(this.files.labels, lh.gz, lh.headerBytes, count, 1, perChunk, this.files.labelsDisplay);
-    let pending: { image: RawImage; label: number; id: string; index: number }[] = [];
+    // The first chunk is one batch, so inference starts after one small read rather than a 4 MB one.
+    const chunking = { perChunk, firstChunk: Math.min(perChunk, batchSize) };
+    const labelChunks = chunks(this.files.labels, lh.gz, lh.headerBytes, count, 1, chunking, this.files.labelsDisplay);
+    // The batch being filled: its labels, file rows (for ids), runs of consecutive records, images.
+    let labels = new Int32Array(batchSize);
+    let rows = new Int32Array(batchSize);
+    let m = 0;
+    let runs: Uint8Array[] = [];
+    let images: RawImage[] = [];
+    let runBuf: Uint8Array | null = null;
+    let runStart = 0;
+    let runEnd = 0;
     let used = 0;
+    const closeRun = () => {
+      if (runBuf) runs.push(runBuf.subarray(runStart * per, runEnd * per));
+      runBuf = null;
+    };
     const flush = (): DataBatch => {
-      const images = pending.map((p) => p.image);
-      const batch: DataBatch = {
-        x: rawImagesToBatch(images, this.target.layout, buffers?.[turn++ % 2]),
-        labels: Int32Array.from(pending, (p) => p.label),
-        ids: pending.map((p) => p.id),
-        indices: pending.map((p) => p.index),
-        groups: {},
-      };
+      closeRun();
+      const slot = turn++ % 2;
+      const data = !inOrder
+        ? rawImagesToBatch(images, layout, buffers?.[slot]).data
+        : slots
+          ? slots.convert(runs, m * per, slot)
+          : unitBytes(runs, m * per, buffers?.[slot]);
+      const full = m === batchSize;
+      const batch = new IdxBatch({ data, shape: [m, ...shape] }, full ? labels : labels.slice(0, m), full ? rows : rows.slice(0, m), used - m);
       if (includeImages) batch.images = images.map((im) => ({ ...im, data: new Uint8Array(im.data) }));
-      pending = [];
+      labels = new Int32Array(batchSize);
+      rows = new Int32Array(batchSize);
+      m = 0;
+      runs = [];
+      images = [];
       return batch;
     };
+    // Before the next chunk overwrites the arena: the unfinished batch's records move behind the chunk
+    // area (after any moved there before), as one run.
+    const carry = (area: Uint8Array) => {
+      closeRun();
+      let end = carryAt;
+      for (const r of runs) {
+        if (r.buffer === area.buffer && r.byteOffset === area.byteOffset + carryAt) {
+          end += r.length; // already there (a batch that spans three chunks)
+          continue;
+        }
+        area.set(r, end);
+        end += r.length;
+      }
+      runs = end > carryAt ? [area.subarray(carryAt, end)] : [];
+    };
     try {
-      for await (const { first, buf } of chunks(this.files.images, ih.gz, ih.headerBytes, count, per, perChunk, this.files.imagesDisplay)) {
-        const lab = (await labelChunks.next()).value as { buf: Buffer };
-        for (let k = 0; k < buf.length / per && used < limit; k++) {
+      const source = chunks(this.files.images, ih.gz, ih.headerBytes, count, per, { ...chunking, ...(arena ? { into: arena } : {}) }, this.files.imagesDisplay);
+      for await (const { first, buf } of source) {
+        const lab = (await labelChunks.next()).value as { buf: Uint8Array };
+        const records = buf.length / per;
+        for (let k = 0; k < records && used < limit; k++) {
           const i = first + k;
           const label = lab.buf[k];
           if (label >= this.classNames.length) {
             this.skips.add(`${this.files.labelsDisplay}:${i}`, unknownLabelReason(String(label), this.classNames));
             continue;
           }
-          pending.push({ image: { data: buf.subarray(k * per, (k + 1) * per), width, height, channels }, label, id: `row:${i}`, index: used++ });
-          if (pending.length === batchSize) yield flush();
+          if (keepImages) images.push({ data: buf.subarray(k * per, (k + 1) * per), width, height, channels });
+          if (runBuf === buf && runEnd === k) {
+            runEnd++;
+          } else {
+            closeRun();
+            runBuf = buf;
+            runStart = k;
+            runEnd = k + 1;
+          }
+          labels[m] = label;
+          rows[m] = i;
+          m++;
+          used++;
+          if (m === batchSize) yield flush();
         }
         if (used >= limit) break;
+        if (arena && m > 0) carry(arena);
       }
-      if (pending.length) yield flush();
+      if (m > 0) yield flush();
     } finally {
       await labelChunks.return(undefined);
     }
@@ -325,10 +402,10 @@ export class IdxDataset implements Dataset {
     const per = height * width * channels;
     const perChunk = Math.max(1, Math.floor(idxReadSettings.chunkBytes / per));
     const { images: ih, labels: lh } = this.header;
-    const labelChunks = chunks(this.files.labels, lh.gz, lh.headerBytes, count, 1, perChunk, this.files.labelsDisplay);
+    const labelChunks = chunks(this.files.labels, lh.gz, lh.headerBytes, count, 1, { perChunk }, this.files.labelsDisplay);
     try {
-      for await (const { first, buf } of chunks(this.files.images, ih.gz, ih.headerBytes, count, per, perChunk, this.files.imagesDisplay)) {
-        const lab = (await labelChunks.next()).value as { buf: Buffer };
+      for await (const { first, buf } of chunks(this.files.images, ih.gz, ih.headerBytes, count, per, { perChunk }, this.files.imagesDisplay)) {
+        const lab = (await labelChunks.next()).value as { buf: Uint8Array };
         for (let k = 0; k < buf.length / per; k++) {
           const i = first + k;
           const label = lab.buf[k];
@@ -351,5 +428,33 @@ export class IdxDataset implements Dataset {
     } finally {
       await labelChunks.return(undefined);
     }
+  }
+}
+
+/**
+ * A batch of IDX records. Its ids ("row:<file row>") and indices become arrays only when read: the
+ * clean pass stores `idRows` instead, and ten thousand strings per pass are garbage that the inference
+ * loop (on the same thread) would pay for.
+ */
+class IdxBatch implements DataBatch {
+  readonly groups: Record<string, string[]> = {};
+  images?: RawImage[];
+  private idList: string[] | null = null;
+  private indexList: number[] | null = null;
+
+  constructor(
+    readonly x: Batch,
+    readonly labels: Int32Array,
+    readonly idRows: Int32Array,
+    /** Index of the first sample in the dataset's usable order (samples of a batch are consecutive). */
+    private readonly first: number,
+  ) {}
+
+  get ids(): string[] {
+    return (this.idList ??= Array.from(this.idRows, (r) => `row:${r}`));
+  }
+
+  get indices(): number[] {
+    return (this.indexList ??= Array.from({ length: this.labels.length }, (_, k) => this.first + k));
   }
 }

@@ -20,6 +20,11 @@ export interface DataBatch {
   labels: Int32Array;
   /** Stable sample ids (file path relative to the dataset root, or row id). */
   ids: string[];
+  /**
+   * Set when the ids are row numbers: ids[i] is `row:${idRows[i]}`. A consumer that keeps ids for later
+   * (the clean pass) can store these instead of strings; loaders that set it may build `ids` on first read.
+   */
+  idRows?: Int32Array;
   /** Global 0-based position of each sample in the dataset's usable order. */
   indices: number[];
   /** Sensitive-attribute values per sample, by column name. */

@@ -31,6 +31,8 @@ const simd = (op: number): number[] => [0xfd, ...leb(op)];
 
 // (func (export "conv") (param $src i32) (param $dst i32) (param $n i32) ...): dst[i] = f32(src[i]) / 255
 // for i < n, n a multiple of 8. Locals: 3 = i (i32), 4 = 255.0 splat (v128), 5 = eight bytes (v128).
+// The widened bytes (0…255) convert as signed i32, the same values: x64 has a single instruction for
+// that, while the unsigned conversion is emulated in several.
 const LOCAL_GET = 0x20;
 const LOCAL_SET = 0x21;
 const I32_CONST = 0x41;
@@ -48,10 +50,10 @@ const BODY = [
   LOCAL_GET, 3, LOCAL_GET, 2, I32_GE_U, 0x0d, 1, // br_if out when i >= n
   LOCAL_GET, 0, LOCAL_GET, 3, I32_ADD, ...simd(0x02), 0x00, 0x00, LOCAL_SET, 5, // v128.load8x8_u
   LOCAL_GET, 1, LOCAL_GET, 3, I32_CONST, 2, I32_SHL, I32_ADD, // dst + 4i
-  LOCAL_GET, 5, ...simd(0xa9), ...simd(0xfb), LOCAL_GET, 4, ...simd(0xe7), // extend_low_u, convert_u, div
+  LOCAL_GET, 5, ...simd(0xa9), ...simd(0xfa), LOCAL_GET, 4, ...simd(0xe7), // extend_low_u, convert_s, div
   ...simd(0x0b), 0x04, 0x00, // v128.store offset 0
   LOCAL_GET, 1, LOCAL_GET, 3, I32_CONST, 2, I32_SHL, I32_ADD,
-  LOCAL_GET, 5, ...simd(0xaa), ...simd(0xfb), LOCAL_GET, 4, ...simd(0xe7), // extend_high_u, convert_u, div
+  LOCAL_GET, 5, ...simd(0xaa), ...simd(0xfa), LOCAL_GET, 4, ...simd(0xe7), // extend_high_u, convert_s, div
   ...simd(0x0b), 0x04, 0x10, // v128.store offset 16
   LOCAL_GET, 3, I32_CONST, 8, I32_ADD, LOCAL_SET, 3, // i += 8
   0x0c, 0, // br loop
@@ -69,13 +71,18 @@ const MODULE = new Uint8Array([
 interface Kernel {
   conv(src: number, dst: number, n: number): void;
   memory: WebAssembly.Memory;
+  module: WebAssembly.Module;
+}
+
+function newKernel(module: WebAssembly.Module): Kernel {
+  const instance = new WebAssembly.Instance(module);
+  return { conv: instance.exports.conv as Kernel['conv'], memory: instance.exports.mem as WebAssembly.Memory, module };
 }
 
 function instantiate(): Kernel | null {
   try {
     if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(MODULE)) return null;
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(MODULE));
-    const kernel = { conv: instance.exports.conv as Kernel['conv'], memory: instance.exports.mem as WebAssembly.Memory };
+    const kernel = newKernel(new WebAssembly.Module(MODULE));
     const bytes = new Uint8Array(kernel.memory.buffer, 0, 256);
     for (let v = 0; v < 256; v++) bytes[v] = v;
     kernel.conv(0, 256, 256);
@@ -116,6 +123,16 @@ export function unitFloatsSimd(parts: readonly Uint8Array[], total: number, out?
   const need = dst + padded * 4;
   const have = kernel.memory.buffer.byteLength;
   if (need > have) kernel.memory.grow(Math.ceil((need - have) / 65536));
+  convertInto(kernel, parts, total, dst);
+  const floats = new Float32Array(kernel.memory.buffer, dst, total);
+  if (!out) return floats.slice();
+  out.set(floats);
+  return out;
+}
+
+/** Copies `parts` (total bytes) to the start of the kernel's memory and converts them to floats at `dst`. */
+function convertInto(kernel: Kernel, parts: readonly Uint8Array[], total: number, dst: number): void {
+  const padded = (total + 7) & ~7;
   const bytes = new Uint8Array(kernel.memory.buffer, 0, padded);
   let off = 0;
   // Parts that follow each other in one buffer (images cut from one file chunk) are copied in one go.
@@ -130,8 +147,83 @@ export function unitFloatsSimd(parts: readonly Uint8Array[], total: number, out?
   }
   if (off !== total) throw new Error(`unitFloatsSimd: parts hold ${off} bytes, expected ${total}`);
   kernel.conv(0, dst, padded);
-  const floats = new Float32Array(kernel.memory.buffer, dst, total);
-  if (!out) return floats.slice();
-  out.set(floats);
-  return out;
+}
+
+/** Output buffers inside a private WebAssembly memory, and a byte area for input (see unitSimdSlots). */
+export interface UnitSimdSlots {
+  /**
+   * Bytes for the caller to fill (file reads): parts that are views of it convert where they are,
+   * without the copy into the kernel's memory that other bytes need.
+   */
+  readonly scratch: Uint8Array;
+  /**
+   * float32 v / 255 of the bytes of `parts`, concatenated (`total` of them, at most the capacity), in
+   * buffer `slot`: a view of this object's memory, overwritten by the next conversion into that slot.
+   */
+  convert(parts: readonly Uint8Array[], total: number, slot: number): Float32Array;
+}
+
+const pad8 = (n: number) => (n + 7) & ~7;
+
+/** Largest scratch area of unitSimdSlots: an IDX read chunk (idxReadSettings.chunkBytes) and a batch. */
+export const SIMD_SCRATCH_MAX_BYTES = 64 << 20;
+
+/**
+ * `count` output buffers of `capacity` values each, for a consumer that takes batches in turn
+ * (BatchOptions.transient): the kernel writes each batch straight into its buffer, where
+ * unitFloatsSimd(…, out) converts in the shared memory and then copies the floats out (a 31 MB copy per
+ * 10,000 Fashion-MNIST images), and reads bytes the caller put in `scratch` (`scratchBytes` long) in
+ * place. The memory is private and sized once, so it never grows (growth would detach the views handed
+ * out) and is freed with this object. Null when WebAssembly SIMD is unavailable, the buffers would
+ * exceed SIMD_UNIT_MAX_VALUES values in all or the scratch area SIMD_SCRATCH_MAX_BYTES.
+ */
+export function unitSimdSlots(capacity: number, count: number, scratchBytes = 0): UnitSimdSlots | null {
+  if (capacity <= 0 || capacity * count > SIMD_UNIT_MAX_VALUES || scratchBytes > SIMD_SCRATCH_MAX_BYTES) return null;
+  kernel ??= instantiate();
+  if (!kernel) return null;
+  const own = newKernel(kernel.module);
+  // Layout: staging for other bytes | scratch | slots. The kernel converts eight values per step, so
+  // it reads up to 7 bytes past a part and writes up to 7 floats past it: each area has that slack,
+  // and parts of one batch are converted in order, each overwriting the previous one's overrun.
+  const staging = pad8(capacity) + 8;
+  const scratchAt = staging;
+  const slotsAt = scratchAt + pad8(scratchBytes) + 8;
+  const slotBytes = (pad8(capacity) + 8) * 4;
+  const need = slotsAt + count * slotBytes;
+  const have = own.memory.buffer.byteLength;
+  if (need > have) own.memory.grow(Math.ceil((need - have) / 65536));
+  const memory = own.memory.buffer;
+  const stagingView = new Uint8Array(memory, 0, staging);
+  const scratch = new Uint8Array(memory, scratchAt, scratchBytes);
+  const scratchEnd = scratchAt + scratchBytes;
+  return {
+    scratch,
+    convert(parts, total, slot) {
+      if (total > capacity) throw new Error(`unitSimdSlots: ${total} values exceed the capacity of ${capacity}`);
+      if (!(slot >= 0 && slot < count)) throw new Error(`unitSimdSlots: no slot ${slot} of ${count}`);
+      const dst = slotsAt + slot * slotBytes;
+      const inScratch = (p: Uint8Array) => p.buffer === memory && p.byteOffset >= scratchAt && p.byteOffset + p.length <= scratchEnd;
+      let off = 0;
+      let i = 0;
+      while (i < parts.length && off + parts[i].length <= total) {
+        if (inScratch(parts[i])) {
+          own.conv(parts[i].byteOffset, dst + off * 4, pad8(parts[i].length));
+          off += parts[i++].length;
+          continue;
+        }
+        // Bytes from elsewhere: this and the following such parts are copied to staging and converted together.
+        let len = 0;
+        for (; i < parts.length && !inScratch(parts[i]) && off + len + parts[i].length <= total; i++) {
+          stagingView.set(parts[i], len);
+          len += parts[i].length;
+        }
+        own.conv(0, dst + off * 4, pad8(len));
+        off += len;
+      }
+      if (off !== total || i !== parts.length) {
+        throw new Error(`unitSimdSlots: parts hold ${parts.reduce((a, p) => a + p.length, 0)} bytes, expected ${total}`);
+      }
+      return new Float32Array(memory, dst, total);
+    },
+  };
 }

@@ -217,7 +217,14 @@ describe('idx dataset', () => {
 describe('idx dataset, transient batches (the clean pass)', () => {
   it('gives the same values through two reused buffers, batch k+2 in batch k’s buffer', async () => {
     const ds = await openDataset(spec, model({}), ROOT);
-    const buffers: ArrayBufferLike[] = [];
+    // Where each batch's floats live: the same memory and offset for batch k and k+2, another for k+1.
+    const buffers: string[] = [];
+    const memories: ArrayBufferLike[] = [];
+    const where = (a: Float32Array) => {
+      let id = memories.indexOf(a.buffer);
+      if (id < 0) id = memories.push(a.buffer) - 1;
+      return `${id}@${a.byteOffset}`;
+    };
     let k = 0;
     let n = 0;
     for await (const b of ds.batches(64, { transient: true })) {
@@ -227,7 +234,7 @@ describe('idx dataset, transient batches (the clean pass)', () => {
       }
       expect(b.x.data.length).toBe(b.labels.length * 784);
       expect(b.x.shape).toEqual([b.labels.length, 1, 28, 28]);
-      buffers.push(b.x.data.buffer);
+      buffers.push(where(b.x.data));
       k += b.labels.length;
       n++;
     }
@@ -239,5 +246,59 @@ describe('idx dataset, transient batches (the clean pass)', () => {
     // Without the option every batch owns its array.
     const owned = await collect(ds, 64);
     expect(new Set(owned.map((b) => b.x.data.buffer)).size).toBe(16);
+  });
+});
+
+describe('idx dataset, transient batches read into WebAssembly memory', () => {
+  /** Every batch of a pass, copied while it is valid: values, labels, ids, indices, idRows. */
+  async function pass(ds: Awaited<ReturnType<typeof openDataset>>, batchSize: number, transient: boolean) {
+    const out: { x: number[]; shape: number[]; labels: number[]; ids: string[]; indices: number[]; idRows: number[] | null }[] = [];
+    for await (const b of ds.batches(batchSize, { transient })) {
+      out.push({
+        x: Array.from(b.x.data),
+        shape: b.x.shape,
+        labels: Array.from(b.labels),
+        ids: b.ids,
+        indices: b.indices,
+        idRows: b.idRows ? Array.from(b.idRows) : null,
+      });
+    }
+    return out;
+  }
+
+  it('gives what the owned batches give across chunk edges, skipped records, limits and gzip', async () => {
+    const t = await tempDir();
+    const saved = idxReadSettings.chunkBytes;
+    try {
+      for (const [from, to] of [[IMAGES, 'i.gz'], [LABELS, 'l.gz']]) {
+        await writeFile(path.join(t.dir, to), gzipSync(await readFile(path.join(ROOT, from))));
+      }
+      const gz = { type: 'idx' as const, images: path.join(t.dir, 'i.gz'), labels: path.join(t.dir, 'l.gz') };
+      // Three classes keep about 30% of the records: unfinished batches carry over several chunks.
+      const cases = [
+        { spec, batch: 64 },
+        { spec: { ...spec, class_names: ['a', 'b', 'c'] }, batch: 20 },
+        { spec: { ...spec, class_names: ['a', 'b', 'c'], limit: 77 }, batch: 16 },
+        { spec: { ...gz, class_names: ['a', 'b', 'c'] }, batch: 9 },
+        { spec: { ...spec, limit: 130 }, batch: 128 },
+      ];
+      for (const chunkBytes of [784 * 7 + 100, 784 * 50, 4 << 20]) {
+        idxReadSettings.chunkBytes = chunkBytes;
+        for (const c of cases) {
+          const ds = await openDataset(c.spec, model({}), ROOT);
+          const owned = await pass(ds, c.batch, false);
+          const transient = await pass(ds, c.batch, true);
+          expect(transient.length).toBe(owned.length);
+          transient.forEach((b, k) => {
+            expect(b.x.every((v, i) => v === owned[k].x[i]), `batch ${k}, chunk ${chunkBytes}`).toBe(true);
+            expect({ ...b, x: b.x.length }).toEqual({ ...owned[k], x: owned[k].x.length });
+          });
+          expect(transient.flatMap((b) => b.ids)).toEqual(transient.flatMap((b) => b.idRows!.map((r) => `row:${r}`)));
+        }
+      }
+    } finally {
+      idxReadSettings.chunkBytes = saved;
+      await t.cleanup();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { bytesToUnit, rawImagesToBatch } from '../../src/data/convert.js';
-import { SIMD_UNIT_MAX_VALUES, simdUnitAvailable, unitFloatsSimd } from '../../src/data/unit-simd.js';
+import { SIMD_UNIT_MAX_VALUES, simdUnitAvailable, unitFloatsSimd, unitSimdSlots } from '../../src/data/unit-simd.js';
 import { Rng } from '../../src/random.js';
 
 function randomBytes(n: number, seed: number): Uint8Array {
@@ -98,4 +98,41 @@ test('writes into a given buffer view when asked (transient batches), same value
   expect(b.data.length).toBe(50);
   expect(Array.from(b.data)).toEqual(Array.from(jsUnit(bytes.subarray(0, 50))));
   expect(() => rawImagesToBatch(images, 'NCHW', new Float32Array(10))).toThrow(/holds 10 values/);
+});
+
+describe('unitSimdSlots: output buffers and a scratch area in a private memory', () => {
+  test('converts scratch bytes in place and other bytes through staging, in any mix and length, like the JavaScript loop', () => {
+    const slots = unitSimdSlots(200, 2, 300)!;
+    expect(slots.scratch.length).toBe(300);
+    slots.scratch.set(randomBytes(300, 50));
+    const other = randomBytes(61, 51);
+    // Lengths that are not multiples of 8: each part's eight-wide overrun is overwritten by the next.
+    const parts = [slots.scratch.subarray(3, 16), other.subarray(0, 29), other.subarray(29), slots.scratch.subarray(100, 197), slots.scratch.subarray(0, 0)];
+    const total = parts.reduce((a, p) => a + p.length, 0);
+    const all = new Uint8Array(total);
+    let off = 0;
+    for (const p of parts) {
+      all.set(p, off);
+      off += p.length;
+    }
+    const a = slots.convert(parts, total, 0);
+    expect(Array.from(a)).toEqual(Array.from(jsUnit(all)));
+    // The other slot leaves slot 0 alone; the same slot again overwrites it.
+    const b = slots.convert([Uint8Array.of(255, 0, 51)], 3, 1);
+    expect(Array.from(b)).toEqual([1, 0, Math.fround(51 / 255)]);
+    expect(Array.from(a)).toEqual(Array.from(jsUnit(all)));
+    expect(b.buffer).toBe(a.buffer);
+    expect(b.byteOffset).not.toBe(a.byteOffset);
+    slots.convert([slots.scratch.subarray(0, 200)], 200, 0);
+    expect(a[0]).toBe(Math.fround(slots.scratch[0] / 255));
+  });
+
+  test('refuses more than the capacity, unknown slots and a length mismatch; declines oversized requests', () => {
+    const slots = unitSimdSlots(16, 2, 8)!;
+    expect(() => slots.convert([new Uint8Array(17)], 17, 0)).toThrow(/capacity of 16/);
+    expect(() => slots.convert([new Uint8Array(4)], 4, 2)).toThrow(/no slot 2/);
+    expect(() => slots.convert([new Uint8Array(4)], 5, 0)).toThrow(/expected 5/);
+    expect(() => slots.convert([new Uint8Array(4), new Uint8Array(4)], 5, 0)).toThrow(/expected 5/);
+    expect(unitSimdSlots(SIMD_UNIT_MAX_VALUES, 2)).toBeNull();
+  });
 });
