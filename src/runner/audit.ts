@@ -185,7 +185,7 @@ export function resultsPath(dir: string): string {
 
 /** Samples the audit used: from the clean pass, the predictions table, or the dataset's own count. */
 async function sampleCount(dataset: Dataset, clean: Promise<CleanPass> | null): Promise<number> {
-  if (clean) return (await clean).ids.length;
+  if (clean) return (await clean).labels.length;
   if (dataset instanceof PredictionsDataset) return (await dataset.table()).ids.length;
   return dataset.size ?? 0;
 }

@@ -6,11 +6,18 @@ import type { CleanPass } from './probe.js';
 
 /** One pass over the dataset through the model: labels, outputs and predictions for every sample. */
 export async function computeCleanPass(model: Model, dataset: Dataset, batchSize: number, progress: Progress): Promise<CleanPass> {
-  const ids: string[] = [];
-  const labels: number[] = [];
-  const chunks: Float32Array[] = [];
+  // Per batch, its row numbers (DataBatch.idRows) or its ids: strings are made only if a probe reads them.
+  const idParts: (Int32Array | string[])[] = [];
   const groups: Record<string, string[]> = Object.fromEntries(dataset.groupColumns.map((c) => [c, [] as string[]]));
+  const groupColumns = Object.keys(groups);
   const task = progress.task('clean predictions', dataset.size ?? 0);
+  // Outputs and labels go straight into arrays sized from dataset.size (grown if a dataset yields more),
+  // not into per-batch chunks copied together at the end: inference runs on this thread (below).
+  const expected = dataset.size ?? 0;
+  let labels = new Int32Array(expected);
+  let logits = new Float32Array(expected * model.meta.numClasses);
+  let count = 0;
+  let filled = 0;
   let numClasses = 0;
   // Ask for the next batch before predicting this one: file reads overlap inference (onnxruntime-node
   // runs inference itself on the JS thread, so decoding does not). Each x is read only by predict()
@@ -25,20 +32,42 @@ export async function computeCleanPass(model: Model, dataset: Dataset, batchSize
     const out = await model.predict(b.x);
     const n = b.labels.length;
     numClasses = out.length / n;
-    chunks.push(out);
-    ids.push(...b.ids);
-    for (let i = 0; i < n; i++) labels.push(b.labels[i]);
-    for (const c of Object.keys(groups)) groups[c].push(...(b.groups[c] ?? new Array<string>(n).fill('')));
+    if (filled + out.length > logits.length) logits = grow(logits, filled + out.length);
+    logits.set(out, filled);
+    filled += out.length;
+    if (count + n > labels.length) labels = grow(labels, count + n);
+    labels.set(b.labels, count);
+    count += n;
+    idParts.push(b.idRows ?? b.ids);
+    for (const c of groupColumns) {
+      const values = b.groups[c];
+      if (values) for (const v of values) groups[c].push(v);
+      else for (let i = 0; i < n; i++) groups[c].push('');
+    }
     task.tick(n);
   }
   task.done();
-  if (ids.length === 0) throw new Error(`the dataset (${dataset.description}) yielded no usable samples; see the skipped inputs`);
+  if (count === 0) throw new Error(`the dataset (${dataset.description}) yielded no usable samples; see the skipped inputs`);
   numClasses = model.meta.numClasses || numClasses;
-  const logits = new Float32Array(ids.length * numClasses);
-  let off = 0;
-  for (const c of chunks) {
-    logits.set(c, off);
-    off += c.length;
-  }
-  return { ids, labels: Int32Array.from(labels), logits, preds: argmaxRows(logits, numClasses), groups, numClasses };
+  if (filled < logits.length) logits = logits.slice(0, filled);
+  if (count < labels.length) labels = labels.slice(0, count);
+  let ids: string[] | null = null;
+  return {
+    get ids() {
+      ids ??= idParts.flatMap((part) => (part instanceof Int32Array ? Array.from(part, (r) => `row:${r}`) : part));
+      return ids;
+    },
+    labels,
+    logits,
+    preds: argmaxRows(logits, numClasses),
+    groups,
+    numClasses,
+  };
+}
+
+/** A copy of `a` with room for at least `need` values (doubling, so repeated growth stays linear). */
+function grow<T extends Float32Array | Int32Array>(a: T, need: number): T {
+  const bigger = new (a.constructor as new (n: number) => T)(Math.max(need, 2 * a.length));
+  bigger.set(a);
+  return bigger;
 }

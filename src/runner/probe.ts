@@ -53,7 +53,8 @@ export interface ProbeOutput {
 
 /** Clean predictions, computed once by the runner and shared by every probe that needs them. */
 export interface CleanPass {
-  ids: string[];
+  /** Sample ids, in the same order; may be built on first read (use labels.length for the count). */
+  readonly ids: string[];
   labels: Int32Array;
   logits: Float32Array; // [N, C]
   preds: Int32Array;
