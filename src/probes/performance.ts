@@ -1,5 +1,4 @@
-import { calibration, classificationSummary } from '../../metrics/performance/classification.js';
-import { softmaxRows } from '../tensor.js';
+import { calibration, classificationSummary, topConfidence } from '../../metrics/performance/classification.js';
 import type { Probe } from '../runner/probe.js';
 
 export interface PerformanceOptions {
@@ -23,14 +22,10 @@ export const performanceProbe: Probe<PerformanceOptions> = {
     const clean = await ctx.clean();
     const C = clean.numClasses;
     const summary = classificationSummary(clean.labels, clean.preds, C);
-    const probs = ctx.model?.meta.outputKind === 'probabilities' ? Float64Array.from(clean.logits) : softmaxRows(clean.logits, C);
+    const conf = topConfidence(clean.logits, clean.preds, C, ctx.model?.meta.outputKind === 'probabilities' ? 'probabilities' : 'logits');
     const n = clean.labels.length;
-    const conf = new Float64Array(n);
     const correct = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      conf[i] = probs[i * C + clean.preds[i]];
-      correct[i] = clean.preds[i] === clean.labels[i] ? 1 : 0;
-    }
+    for (let i = 0; i < n; i++) correct[i] = clean.preds[i] === clean.labels[i] ? 1 : 0;
     const cal = calibration(conf, correct, options.calibration_bins ?? 15);
     const names = ctx.model?.meta.classNames ?? ctx.dataset.classNames;
     const perClass: Record<string, { accuracy: number | null; support: number; correct: number }> = {};

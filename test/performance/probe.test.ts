@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { topConfidence } from '../../metrics/performance/classification.js';
+import { parseConfigText } from '../../src/config/load.js';
+import type { BatchOptions, DataBatch, Dataset } from '../../src/data/types.js';
+import type { Model } from '../../src/models/types.js';
+import { silentProgress } from '../../src/progress.js';
+import { Rng } from '../../src/random.js';
+import { runAudit } from '../../src/runner/audit.js';
+import { computeCleanPass } from '../../src/runner/clean-pass.js';
+import { argmaxRows, softmaxRows } from '../../src/tensor.js';
+import { ROOT } from '../helpers/cli.js';
+
+const FIX = join(ROOT, 'fixtures');
+// Made with the code before the clean pass and the probe were reworked for speed (per-batch chunks,
+// string ids, a full softmax): the output must not change by a bit.
+const golden = JSON.parse(readFileSync(join(ROOT, 'test/performance/golden-performance.json'), 'utf8'));
+
+const config = (o: { outputs: string; batch: number; limit?: number }) => `model:
+  path: ${FIX}/models/fmnist_cnn.onnx
+  layout: NCHW
+  input_size: [28, 28]
+  channels: 1
+  outputs: ${o.outputs}
+  batch_size: ${o.batch}
+dataset:
+  type: idx
+  images: ${FIX}/data/fmnist_test1000-images-idx3-ubyte
+  labels: ${FIX}/data/fmnist_test1000-labels-idx1-ubyte
+${o.limit ? `  limit: ${o.limit}\n` : ''}probes:
+  performance: {}
+output:
+  per_sample: true
+`;
+
+describe('performance probe', () => {
+  it('gives the reference metrics, calibration bins and per-sample records on the fixture', async () => {
+    const cases = { default: { outputs: 'logits', batch: 128 }, odd: { outputs: 'logits', batch: 37, limit: 999 }, probs: { outputs: 'probabilities', batch: 64 } };
+    for (const [name, o] of Object.entries(cases)) {
+      const { results } = await runAudit(parseConfigText(config(o), 'audit.yaml', ROOT));
+      const p = results.probes.performance;
+      const got = {
+        metrics: p.metrics,
+        artifacts: p.artifacts,
+        findings: p.findings,
+        samples: results.dataset.samples,
+        perSampleSha256: createHash('sha256').update(JSON.stringify(p.perSample)).digest('hex'),
+      };
+      expect(JSON.parse(JSON.stringify(got)), name).toEqual(golden[name]);
+    }
+    expect(golden.default.metrics.accuracy).toBe(0.893);
+  });
+
+  it('topConfidence is softmax(row)[pred] computed as softmaxRows does, bit for bit', () => {
+    const rng = new Rng(7);
+    const C = 7;
+    const rows: number[][] = Array.from({ length: 500 }, () => Array.from({ length: C }, () => (rng.next() - 0.5) * 60));
+    rows.push([1, 1, 1, 1, 1, 1, 1], [-Infinity, 0, 0, 0, 0, 0, 0], [NaN, 0, 0, 0, 0, 0, 0], [Infinity, 0, 0, 0, 0, 0, 0], [1e30, -1e30, 0, 0, 0, 0, 3]);
+    const logits = Float32Array.from(rows.flat());
+    const preds = argmaxRows(logits, C);
+    const probs = softmaxRows(logits, C);
+    const conf = topConfidence(logits, preds, C, 'logits');
+    for (let i = 0; i < preds.length; i++) expect(Object.is(conf[i], probs[i * C + preds[i]]), `row ${i}`).toBe(true);
+    const asProbs = topConfidence(logits, preds, C, 'probabilities');
+    for (let i = 0; i < preds.length; i++) expect(Object.is(asProbs[i], logits[i * C + preds[i]])).toBe(true);
+  });
+});
+
+describe('clean pass', () => {
+  /** A model that answers row r of every batch with logits [r, 2r, …] shifted by the sample's first pixel. */
+  const model: Model = {
+    meta: { numClasses: 3 } as Model['meta'],
+    gradientMode: 'none',
+    predict: async (x) => {
+      const n = x.shape[0];
+      const per = x.data.length / n;
+      return Float32Array.from({ length: n * 3 }, (_, k) => x.data[Math.floor(k / 3) * per] * ((k % 3) - 1));
+    },
+    gradient: async () => {
+      throw new Error('no gradients');
+    },
+    dispose: async () => {},
+  };
+
+  function dataset(size: number | null, idRows: boolean): Dataset {
+    const total = 10;
+    return {
+      kind: 'tabular',
+      description: 'stub',
+      classNames: ['a', 'b', 'c'],
+      groupColumns: ['g'],
+      size,
+      skipped: () => [],
+      fingerprint: async () => 'x',
+      async *batches(batchSize: number, _opts?: BatchOptions): AsyncGenerator<DataBatch> {
+        for (let s = 0; s < total; s += batchSize) {
+          const n = Math.min(batchSize, total - s);
+          const rows = Int32Array.from({ length: n }, (_, k) => 100 + s + k);
+          yield {
+            x: { data: Float32Array.from({ length: n * 2 }, (_, k) => (k % 2 ? 0 : s + k / 2 - 4.5)), shape: [n, 2] },
+            labels: Int32Array.from({ length: n }, (_, k) => (s + k) % 3),
+            ids: Array.from(rows, (r) => `row:${r}`),
+            ...(idRows ? { idRows: rows } : {}),
+            indices: Array.from({ length: n }, (_, k) => s + k),
+            groups: { g: Array.from({ length: n }, (_, k) => ((s + k) % 2 ? 'odd' : 'even')) },
+          };
+        }
+      },
+    };
+  }
+
+  it('gives the same ids, labels, logits, predictions and groups whatever the size hint and id form', async () => {
+    const passes = [];
+    for (const size of [10, 4, null, 25]) {
+      for (const idRows of [true, false]) passes.push(await computeCleanPass(model, dataset(size, idRows), 4, silentProgress));
+    }
+    const ref = passes[0];
+    expect(ref.ids).toEqual(Array.from({ length: 10 }, (_, i) => `row:${100 + i}`));
+    expect(Array.from(ref.labels)).toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2, 0]);
+    expect(ref.logits.length).toBe(30);
+    expect(Array.from(ref.logits.subarray(0, 3))).toEqual([4.5, -0, -4.5]);
+    expect(Array.from(ref.preds)).toEqual(Array.from(argmaxRows(ref.logits, 3)));
+    expect(ref.groups.g).toEqual(Array.from({ length: 10 }, (_, i) => (i % 2 ? 'odd' : 'even')));
+    for (const p of passes) {
+      expect(p.ids).toEqual(ref.ids);
+      expect(p.labels).toEqual(ref.labels);
+      expect(p.logits).toEqual(ref.logits);
+      expect(p.preds).toEqual(ref.preds);
+      expect(p.groups).toEqual(ref.groups);
+      expect(p.numClasses).toBe(3);
+    }
+  });
+});
