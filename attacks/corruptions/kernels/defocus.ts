@@ -282,9 +282,9 @@ export function defocusBlurU8(data: Uint8Array, h: number, w: number, c: number,
     lo.push(((R + dy) * (pw + 1) + R - half) * pix);
     hi.push(((R + dy) * (pw + 1) + R + half + 1) * pix);
   }
-  const at = layout(k, [h * n, h * n * 8, ph * pw * pix, ph * (pw + 1) * pix, mh * mn * 8, mh * n * 8, h * n * 8, ph * 4, pw * 4, lo.length * 8, ksize * 8, resid.length * 12]);
+  const at = layout(k, [h * n, h * n * 8, ph * pw * pix, ph * (pw + 1) * pix, mh * mn * 8, mh * n * 8, h * n * 8, ph * 4, pw * 4, lo.length * 8, ksize * 8, resid.length * 12, 2048]);
   if (!at) return null;
-  const [bytes, src, plane, prefix, mid, tmp, out, rowSrc, colSrc, runsAt, gAt, resAt] = at;
+  const [bytes, src, plane, prefix, mid, tmp, out, rowSrc, colSrc, runsAt, gAt, resAt, table] = at;
   const buf = k.memory.buffer;
   new Uint8Array(buf, bytes, h * n).set(data);
   const rows = new Int32Array(buf, rowSrc, ph);
@@ -297,7 +297,7 @@ export function defocusBlurU8(data: Uint8Array, h: number, w: number, c: number,
   new Float64Array(buf, gAt, ksize).set(g);
   new Float64Array(buf, resAt, resid.length).set(resid.map((t) => t.v));
   new Int32Array(buf, resAt + resid.length * 8, resid.length).set(resid.map((t) => ((P + t.dy) * pw + P + t.dx) * pix));
-  k.u8ToUnitF64(bytes, src, h * n);
+  k.u8ToUnitF64(bytes, src, h * n, table);
   k.defocusPad(src, plane, prefix, ph, pw, c, rowSrc, colSrc);
   k.defocusRuns(prefix, mid, mh, mn, (pw + 1) * pix, lo.length, runsAt, runsAt + lo.length * 4);
   k.defocusRowG(mid, tmp, mh, n, c, gAt, ksize, dval);

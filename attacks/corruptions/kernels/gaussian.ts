@@ -358,11 +358,11 @@ export function gaussianBlurU8(data: Uint8Array, h: number, w: number, c: number
   const k = wasmKernels();
   if (!k) return null;
   const n = h * w * c;
-  const g = gaussianInWasm(k, [n], h, w, c, sigma, mode, truncate, false);
+  const g = gaussianInWasm(k, [n, 2048], h, w, c, sigma, mode, truncate, false);
   if (!g) return null;
-  const [bytes, a] = g.at;
+  const [bytes, table, a] = g.at;
   new Uint8Array(k.memory.buffer, bytes, n).set(data);
-  k.u8ToUnitF64(bytes, a, n);
+  k.u8ToUnitF64(bytes, a, n, table);
   k.clipScaleU8(g.run(), bytes, n, 1, 255);
   return new Uint8Array(k.memory.buffer, bytes, n).slice();
 }

@@ -9,12 +9,12 @@ import { layout, wasmKernels } from '../wasm/loader.js';
  */
 export function adjustHsv(src: Uint8Array, adjustS: boolean, sMul: number, sAdd: number, adjustV: boolean, vAdd: number): Uint8Array {
   const k = wasmKernels();
-  const at = k && layout(k, [src.length]);
+  const at = k && layout(k, [src.length, 2048]);
   if (k && at) {
     // the WebAssembly twin of the loop below (the same float64 steps), in place
     const view = new Uint8Array(k.memory.buffer, at[0], src.length);
     view.set(src);
-    k.hsvAdjust(at[0], at[0], src.length / 3, adjustS ? 1 : 0, sMul, sAdd, adjustV ? 1 : 0, vAdd);
+    k.hsvAdjust(at[0], at[0], src.length / 3, adjustS ? 1 : 0, sMul, sAdd, adjustV ? 1 : 0, vAdd, at[1]);
     return view.slice();
   }
   const out = new Uint8Array(src.length);

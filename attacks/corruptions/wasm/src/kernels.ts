@@ -20,9 +20,15 @@
 // ---------------------------------------------------------------------------------------------------------
 // Conversions
 
-/** dst[i] = f64(src[i]) / 255 (uint8 → float64 v/255, correctly rounded as JavaScript's v / 255). */
-export function u8ToUnitF64(src: usize, dst: usize, n: i32): void {
-  for (let i = 0; i < n; i++) store<f64>(dst + (<usize>i << 3), <f64>load<u8>(src + <usize>i) / 255.0);
+/** table[v] = v / 255 for the 256 byte values (correctly rounded, as JavaScript's v / 255): 2 KiB at `table`. */
+function unitTable(table: usize): void {
+  for (let v = 0; v < 256; v++) store<f64>(table + (<usize>v << 3), <f64>v / 255.0);
+}
+
+/** dst[i] = src[i] / 255 (uint8 → float64), looked up in a table built at `table` (2 KiB scratch): no division per value. */
+export function u8ToUnitF64(src: usize, dst: usize, n: i32, table: usize): void {
+  unitTable(table);
+  for (let i = 0; i < n; i++) store<f64>(dst + (<usize>i << 3), load<f64>(table + (<usize>load<u8>(src + <usize>i) << 3)));
 }
 
 /** dst[i] = f64(src[i]) (uint8 values, exact). */
@@ -1087,7 +1093,8 @@ export function spatterWaterBlend(src: usize, m: usize, dst: usize, n: i32, max:
  * Two pixels per iteration, one per f64x2 lane: every branch of adjustHsv is computed and the lane's case
  * selected (the selected value is the branch's own, so the result is the scalar one).
  */
-export function hsvAdjust(src: usize, dst: usize, n: i32, adjustS: bool, sMul: f64, sAdd: f64, adjustV: bool, vAdd: f64): void {
+export function hsvAdjust(src: usize, dst: usize, n: i32, adjustS: bool, sMul: f64, sAdd: f64, adjustV: bool, vAdd: f64, table: usize): void {
+  unitTable(table);
   const c255 = f64x2.splat(255);
   const zero = f64x2.splat(0);
   const one = f64x2.splat(1);
@@ -1100,18 +1107,21 @@ export function hsvAdjust(src: usize, dst: usize, n: i32, adjustS: bool, sMul: f
   let i = 0;
   for (; i + 2 <= n; i += 2) {
     const p = src + <usize>i * 3;
-    const r = f64x2.div(f64x2.replace_lane(f64x2.splat(<f64>load<u8>(p)), 1, <f64>load<u8>(p, 3)), c255);
-    const g = f64x2.div(f64x2.replace_lane(f64x2.splat(<f64>load<u8>(p, 1)), 1, <f64>load<u8>(p, 4)), c255);
-    const b = f64x2.div(f64x2.replace_lane(f64x2.splat(<f64>load<u8>(p, 2)), 1, <f64>load<u8>(p, 5)), c255);
+    // v / 255 looked up (the table holds the divisions' results)
+    const r = v128.load64_lane(table + (<usize>load<u8>(p, 3) << 3), v128.load64_splat(table + (<usize>load<u8>(p) << 3)), 1);
+    const g = v128.load64_lane(table + (<usize>load<u8>(p, 4) << 3), v128.load64_splat(table + (<usize>load<u8>(p, 1) << 3)), 1);
+    const b = v128.load64_lane(table + (<usize>load<u8>(p, 5) << 3), v128.load64_splat(table + (<usize>load<u8>(p, 2) << 3)), 1);
     let v = f64x2.pmax(f64x2.pmax(g, r), b);
     const mn = f64x2.pmin(f64x2.pmin(g, r), b);
     const delta = f64x2.sub(v, mn);
     const some = f64x2.ne(delta, zero);
-    // hue: blue wins over green over red where several equal the max
-    const hb = f64x2.add(four, f64x2.div(f64x2.sub(r, g), delta));
-    const hg = f64x2.add(two, f64x2.div(f64x2.sub(b, r), delta));
-    const hr = f64x2.div(f64x2.sub(g, b), delta);
-    let h = v128.bitselect(hb, v128.bitselect(hg, hr, f64x2.eq(g, v)), f64x2.eq(b, v));
+    // hue: blue wins over green over red where several equal the max; one division with the case's
+    // numerator (red's case adds 0, which only turns −0 into +0, and h − floor(h) below gives +0 for both)
+    const isB = f64x2.eq(b, v);
+    const isG = f64x2.eq(g, v);
+    const num = v128.bitselect(f64x2.sub(r, g), v128.bitselect(f64x2.sub(b, r), f64x2.sub(g, b), isG), isB);
+    const off = v128.bitselect(four, v128.and(two, isG), isB);
+    let h = f64x2.add(off, f64x2.div(num, delta));
     h = f64x2.div(h, six);
     h = v128.and(f64x2.sub(h, f64x2.floor(h)), some);
     let s = v128.and(f64x2.div(delta, v), some);
