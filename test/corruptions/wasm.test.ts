@@ -70,6 +70,10 @@ describe('WebAssembly corruption kernels', () => {
       ['61×47', crop(astronaut, 61, 47)],
       ['noise 37×45', noise(37, 45, 3)],
       ['gray 40×33', noise(40, 33, 1)],
+      // CIFAR parameters on non-square images (the square CIFAR crop can reach past a row)
+      ['noise 20×28', noise(20, 28, 3)],
+      ['noise 30×17', noise(30, 17, 3)],
+      ['gray 5×7', noise(5, 7, 1)],
     ];
     const differing: string[] = [];
     for (const name of ALL_CORRUPTIONS) {

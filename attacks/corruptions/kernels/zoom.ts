@@ -246,6 +246,9 @@ export function zoomBlurU8(data: Uint8Array, h: number, w: number, zooms: number
   const k = wasmKernels();
   if (!k) return null;
   const layers = zoomLayers(h, w, 3, zooms, cifarTrim);
+  // CIFAR's square crop of a taller-than-wide image reaches past the row (the JavaScript path reads on into
+  // the next row or off the end, as it always has): only in-row crops here
+  if (layers.some((L) => L.j1 > w * 3)) return null;
   const npix = h * w;
   const n = w * 3;
   const sizes = [npix * 3 + 4, 1024, npix * 16, npix * 16, w * 32, layers.length * 48];
@@ -301,6 +304,7 @@ export function snowFlakesWasm(
   const k = wasmKernels();
   if (!k) return null;
   const { ch1, top1, trimY, trimX, my, mx, rows: zr, cols: zc } = zoomGeometry(h, w, z, cifarTrim, outH, outW);
+  if (top1 + ch1 > w) return null; // a crop past the row (CIFAR's square crop of a tall image): the JavaScript path
   const rows = Math.min(zr, keepH);
   const cols = Math.min(zc, keepW);
   const at = layout(k, [h * w * 8, rows * cols * 8, w * 8, rows * 4, rows * 4, rows * 8, cols * 4, cols * 4, cols * 8]);
