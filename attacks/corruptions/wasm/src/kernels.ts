@@ -315,6 +315,33 @@ export function defocusPad(src: usize, plane: usize, prefix: usize, ph: i32, pw:
     const sr = src + <usize>load<i32>(rowSrc + (<usize>py << 2));
     const pl = plane + <usize>py * <usize>pw * pix;
     const pr = prefix + <usize>py * <usize>(pw + 1) * pix;
+    if (c == 3) {
+      // the three channels' running sums side by side (each still accumulated in pixel order from 0)
+      let a0: f64 = 0;
+      let a1: f64 = 0;
+      let a2: f64 = 0;
+      store<f64>(pr, 0);
+      store<f64>(pr, 0, 8);
+      store<f64>(pr, 0, 16);
+      for (let px = 0; px < pw; px++) {
+        const s = sr + <usize>load<i32>(colSrc + (<usize>px << 2));
+        const v0 = load<f64>(s);
+        const v1 = load<f64>(s, 8);
+        const v2 = load<f64>(s, 16);
+        const d = pl + <usize>px * 24;
+        store<f64>(d, v0);
+        store<f64>(d, v1, 8);
+        store<f64>(d, v2, 16);
+        a0 += v0;
+        a1 += v1;
+        a2 += v2;
+        const q = pr + <usize>(px + 1) * 24;
+        store<f64>(q, a0);
+        store<f64>(q, a1, 8);
+        store<f64>(q, a2, 16);
+      }
+      continue;
+    }
     for (let ch = 0; ch < c; ch++) {
       const o = <usize>ch << 3;
       let acc: f64 = 0;
