@@ -195,6 +195,9 @@ async function* chunks(
 /** Bytes read per file access (records are re-batched afterwards); tests lower it to exercise chunk edges. */
 export const idxReadSettings = { chunkBytes: 4 << 20 };
 
+/** Largest read of a transient pass into WebAssembly memory (see directBatches). */
+const ARENA_CHUNK_BYTES = 1 << 20;
+
 export class IdxDataset implements Dataset {
   readonly kind = 'idx' as const;
   readonly groupColumns: string[] = [];
@@ -299,12 +302,15 @@ export class IdxDataset implements Dataset {
     // through rawImagesToBatch per image (it transposes).
     const inOrder = layout === 'NHWC' || channels === 1;
     const keepImages = includeImages || !inOrder;
-    const perChunk = Math.max(batchSize, Math.floor(idxReadSettings.chunkBytes / per));
     // Two buffers in turn for a transient consumer (BatchOptions.transient): batch k+2 reuses batch k's.
     // When it can, a transient pass reads the file into WebAssembly memory and converts it there into
     // two output slots (unitSimdSlots): no copy in, no copy out, no fresh chunk per read. The chunk
     // area is followed by room for one batch, where a batch that a chunk leaves unfinished is kept.
-    const slots = transient && inOrder ? unitSimdSlots(batchSize * per, 2, transient && !keepImages ? (perChunk + batchSize) * per : 0) : null;
+    // Its chunks are at most ARENA_CHUNK_BYTES: every page of a fresh memory costs a fault on first
+    // use, and reads overlap inference, so more, smaller reads cost nothing in time.
+    const arenaPass = transient && inOrder && !keepImages;
+    const perChunk = Math.max(batchSize, Math.floor(Math.min(idxReadSettings.chunkBytes, arenaPass ? ARENA_CHUNK_BYTES : Infinity) / per));
+    const slots = transient && inOrder ? unitSimdSlots(batchSize * per, 2, arenaPass ? (perChunk + batchSize) * per : 0) : null;
     const arena = slots && slots.scratch.length > 0 ? slots.scratch : null;
     const carryAt = perChunk * per;
     const buffers = transient && !slots ? [new Float32Array(batchSize * per), new Float32Array(batchSize * per)] : null;
@@ -314,9 +320,10 @@ export class IdxDataset implements Dataset {
     // The first chunk is one batch, so inference starts after one small read rather than a 4 MB one.
     const chunking = { perChunk, firstChunk: Math.min(perChunk, batchSize) };
     const labelChunks = chunks(this.files.labels, lh.gz, lh.headerBytes, count, 1, chunking, this.files.labelsDisplay);
-    // The batch being filled: its labels, file rows (for ids), runs of consecutive records, images.
-    let labels = new Int32Array(batchSize);
-    let rows = new Int32Array(batchSize);
+    // Labels and file rows (for ids) of the whole pass, each batch a view of its part (one allocation
+    // per pass, not two per batch); then the batch being filled: its size, runs of consecutive records, images.
+    const passLabels = new Int32Array(Math.min(count, limit));
+    const passRows = new Int32Array(passLabels.length);
     let m = 0;
     let runs: Uint8Array[] = [];
     let images: RawImage[] = [];
@@ -336,11 +343,9 @@ export class IdxDataset implements Dataset {
         : slots
           ? slots.convert(runs, m * per, slot)
           : unitBytes(runs, m * per, buffers?.[slot]);
-      const full = m === batchSize;
-      const batch = new IdxBatch({ data, shape: [m, ...shape] }, full ? labels : labels.slice(0, m), full ? rows : rows.slice(0, m), used - m);
+      const first = used - m;
+      const batch = new IdxBatch({ data, shape: [m, ...shape] }, passLabels.subarray(first, used), passRows.subarray(first, used), first);
       if (includeImages) batch.images = images.map((im) => ({ ...im, data: new Uint8Array(im.data) }));
-      labels = new Int32Array(batchSize);
-      rows = new Int32Array(batchSize);
       m = 0;
       runs = [];
       images = [];
@@ -382,8 +387,8 @@ export class IdxDataset implements Dataset {
             runStart = k;
             runEnd = k + 1;
           }
-          labels[m] = label;
-          rows[m] = i;
+          passLabels[used] = label;
+          passRows[used] = i;
           m++;
           used++;
           if (m === batchSize) yield flush();
