@@ -35,6 +35,7 @@ export interface KernelExports {
   spatterEdgesDistance(l8: number, map: number, dist: number, h: number, w: number, lo: number, hi: number, tg22: number, pad: number, gx: number, gy: number, mag: number, stack: number, plane: number): void;
   spatterShade(dist: number, l8: number, m: number, h: number, w: number, plane: number, d8: number, eq: number, emb: number, pad: number, hist: number): number;
   spatterWaterBlend(src: number, m: number, dst: number, n: number, max: number, intensity: number, table: number): void;
+  contrast(src: number, dst: number, npix: number, c: number, table: number): void;
   hsvAdjust(src: number, dst: number, n: number, adjustS: number, sMul: number, sAdd: number, adjustV: number, vAdd: number, table: number): void;
   defocusColG(tmp: number, plane: number, out: number, h: number, n: number, planeRow: number, g: number, ks: number, nRes: number, resV: number, resOff: number): void;
 }

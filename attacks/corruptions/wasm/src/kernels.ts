@@ -1367,3 +1367,35 @@ export function snowFlakes(src: usize, dst: usize, rows: i32, cols: i32, ra: usi
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// contrast (../../color.ts): per-channel means of v/255 (each summed in pixel order), then (x − m)·c + m.
+
+export function contrast(src: usize, dst: usize, npix: i32, c: f64, table: usize): void {
+  unitTable(table);
+  let m0: f64 = 0;
+  let m1: f64 = 0;
+  let m2: f64 = 0;
+  for (let i = 0; i < npix; i++) {
+    const p = src + <usize>i * 3;
+    m0 += load<f64>(table + (<usize>load<u8>(p) << 3));
+    m1 += load<f64>(table + (<usize>load<u8>(p, 1) << 3));
+    m2 += load<f64>(table + (<usize>load<u8>(p, 2) << 3));
+  }
+  m0 /= <f64>npix;
+  m1 /= <f64>npix;
+  m2 /= <f64>npix;
+  for (let i = 0; i < npix; i++) {
+    const p = src + <usize>i * 3;
+    let v0 = (load<f64>(table + (<usize>load<u8>(p) << 3)) - m0) * c + m0;
+    let v1 = (load<f64>(table + (<usize>load<u8>(p, 1) << 3)) - m1) * c + m1;
+    let v2 = (load<f64>(table + (<usize>load<u8>(p, 2) << 3)) - m2) * c + m2;
+    v0 = v0 < 0 ? 0 : v0 > 1 ? 1 : v0;
+    v1 = v1 < 0 ? 0 : v1 > 1 ? 1 : v1;
+    v2 = v2 < 0 ? 0 : v2 > 1 ? 1 : v2;
+    const o = dst + <usize>i * 3;
+    store<u8>(o, <u8><u32>(v0 * 255));
+    store<u8>(o, <u8><u32>(v1 * 255), 1);
+    store<u8>(o, <u8><u32>(v2 * 255), 2);
+  }
+}
