@@ -35,12 +35,12 @@ export const glassBlur: CorruptionFn = (img, s, { rng, params }) => {
   const w = img.width;
   // uint8(blurred · 255), truncating (the blur of values in [0, 1] stays in [0, 1], so clipping first is moot)
   const x = gaussianBlurU8(img.data, h, w, 3, sigma, 'nearest', 4) ?? clipScaleU8(gaussianFilter(toUnitFloat64(img), h, w, 3, sigma, 'nearest', 4));
+  if (glassMovesWasm(x, h, w, delta, iterations, rng)) {
+    return gaussianBlurU8(x, h, w, 3, sigma, 'nearest', 4) ?? clipScaleU8(gaussianFilter(unitFloat64(x), h, w, 3, sigma, 'nearest', 4));
+  }
   // dx = floor(u32 · 2δ / 2³²) − δ: exactly uniform for span 2, 4, 8; bias < 1e-9 otherwise. u · (2δ/2³²)
   // is that same exact product (2δ/2³² is exact, the product fits 53 bits), and `| 0` floors it.
   const scale = (2 * delta) / 4294967296;
-  if (glassMovesWasm(x, h, w, delta, iterations, rng, scale)) {
-    return gaussianBlurU8(x, h, w, 3, sigma, 'nearest', 4) ?? clipScaleU8(gaussianFilter(unitFloat64(x), h, w, 3, sigma, 'nearest', 4));
-  }
   const rowStep = w * 3;
   for (let it = 0; it < iterations; it++) {
     for (let hh = h - delta; hh > delta; hh--) {
@@ -64,7 +64,7 @@ export const glassBlur: CorruptionFn = (img, s, { rng, params }) => {
  * glass_blur's pixel moves in the WebAssembly kernels: the draws are made here, in the loop's order, into the
  * kernels' memory, and the kernel does the same moves. False (nothing done) without the kernels.
  */
-function glassMovesWasm(x: Uint8Array, h: number, w: number, delta: number, iterations: number, rng: Rng, scale: number): boolean {
+function glassMovesWasm(x: Uint8Array, h: number, w: number, delta: number, iterations: number, rng: Rng): boolean {
   const k = wasmKernels();
   if (!k) return false;
   const draws = 2 * iterations * Math.max(0, h - 2 * delta) * Math.max(0, w - 2 * delta);
@@ -73,7 +73,7 @@ function glassMovesWasm(x: Uint8Array, h: number, w: number, delta: number, iter
   const u = new Uint32Array(k.memory.buffer, at[1], draws);
   for (let i = 0; i < draws; i++) u[i] = rng.nextUint32();
   new Uint8Array(k.memory.buffer, at[0], x.length).set(x);
-  k.glassMoves(at[0], h, w, delta, iterations, at[1], scale);
+  k.glassMoves(at[0], h, w, delta, iterations, at[1]);
   x.set(new Uint8Array(k.memory.buffer, at[0], x.length));
   return true;
 }

@@ -25,7 +25,7 @@ export interface KernelExports {
   defocusRowG(mid: number, tmp: number, rows: number, n: number, c: number, g: number, ks: number, dval: number): void;
   motionPad(src: number, padded: number, h: number, w: number, c: number, padL: number, padR: number): void;
   motionTaps(padded: number, out: number, h: number, n: number, pRow: number, taps: number, k: number, shiftY: number, offX: number, offs: number): void;
-  glassMoves(x: number, h: number, w: number, delta: number, iterations: number, rnd: number, scale: number): void;
+  glassMoves(x: number, h: number, w: number, delta: number, iterations: number, rnd: number): void;
   elasticSample(img: number, dx: number, dy: number, dst: number, h: number, w: number): void;
   resizeH(src: number, srcRow: number, rows: number, tmp: number, rw: number, c: number, xo: number, xw: number, taps: number): void;
   resizeV(tmp: number, out: number, rh: number, n: number, taps: number, rowOff: number, wts: number): void;

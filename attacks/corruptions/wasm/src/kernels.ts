@@ -548,18 +548,20 @@ export function motionTaps(padded: usize, out: usize, h: i32, n: i32, pRow: i32,
 
 /**
  * `iterations` sweeps over rows h − δ … δ + 1 and columns w − δ … δ + 1 of an h × w RGB uint8 image: per pixel
- * dx, dy = floor(u · scale) − δ from the next two draws of `rnd` (in that order), then x[h, w] ← x[h + dy, w + dx]
+ * dx, dy = floor(u · 2δ / 2³²) − δ from the next two draws of `rnd` (in that order), then x[h, w] ← x[h + dy, w + dx]
  * (the reference's view-aliased "swap" is in effect this copy).
  */
-export function glassMoves(x: usize, h: i32, w: i32, delta: i32, iterations: i32, rnd: usize, scale: f64): void {
+export function glassMoves(x: usize, h: i32, w: i32, delta: i32, iterations: i32, rnd: usize): void {
   const rowStep = w * 3;
+  const span = <u64>(2 * delta);
   let r = rnd;
   for (let it = 0; it < iterations; it++) {
     for (let hh = h - delta; hh > delta; hh--) {
       let a = (hh * w + w - delta) * 3;
       for (let ww = w - delta; ww > delta; ww--, a -= 3) {
-        const dx = <i32>(<f64>load<u32>(r) * scale) - delta;
-        const dy = <i32>(<f64>load<u32>(r, 4) * scale) - delta;
+        // floor(u · 2δ / 2³²) in integers: the same value as blur.ts's exact float64 product, floored
+        const dx = <i32>((<u64>load<u32>(r) * span) >> 32) - delta;
+        const dy = <i32>((<u64>load<u32>(r, 4) * span) >> 32) - delta;
         r += 8;
         const d = x + <usize>a;
         const s = x + <usize>(a + dy * rowStep + dx * 3);
