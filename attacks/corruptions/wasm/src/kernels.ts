@@ -1,17 +1,17 @@
 /**
  * WebAssembly SIMD kernels of the corruptions (AssemblyScript; `npm run build:wasm` compiles this file into
- * ../kernels.generated.ts, which ../kernels.ts instantiates). The JavaScript kernels in ../../kernels stay the
- * fallback (no WebAssembly SIMD) and the reference: test/corruptions/kernels.test.ts checks these bit for bit
- * against them.
+ * ../kernels.generated.ts, which ../loader.ts instantiates). The JavaScript code in ../../ stays the fallback
+ * (no WebAssembly SIMD, or an image beyond the memory cap) and the reference: test/corruptions/wasm.test.ts
+ * compares every corruption's bytes on both paths, kernels.test.ts both paths against plain loops.
  *
- * Why hand-written rather than a library: the corruptions must reproduce the reference's sums (scipy
- * correlate1d, OpenCV filter2D, scipy zoom in float32) exactly to stay bit-identical with imagecorruptions at
- * truncation boundaries, and give the same bytes on every machine. No npm image library does scipy's border
- * modes and summation order, and the WebAssembly builds of OpenCV or similar are megabytes, sum in their own
- * order and use relaxed SIMD or FMA where available. These kernels do exactly the JavaScript kernels'
- * arithmetic, lane by lane: f64x2 / f32x4 add, mul, div, promote and demote are IEEE-754 correctly rounded, so
- * each lane gives the bytes of the scalar JavaScript loop. No relaxed SIMD, no fused multiply-add, no
- * transcendental functions (weights and tables come from JavaScript).
+ * Why hand-written rather than a library: the corruptions reproduce the reference libraries' arithmetic (scipy's
+ * correlate1d sums and border modes, OpenCV's filter2D, Canny and chamfer distance, scipy's float32 zoom, Pillow's
+ * fixed-point resampling, skimage's HSV) step for step, to stay bit-identical with imagecorruptions at truncation
+ * boundaries and to give the same bytes on every machine. No npm package does that, and WebAssembly builds of
+ * OpenCV are megabytes that sum in their own order. These kernels do exactly the JavaScript kernels' arithmetic,
+ * lane by lane: f64x2 / f32x4 add, mul, div, promote and demote are IEEE-754 correctly rounded, so each lane gives
+ * the bytes of the scalar JavaScript loop. No relaxed SIMD, no fused multiply-add, no transcendental functions
+ * (weights and tables come from JavaScript).
  *
  * Memory: the JavaScript loader lays out every buffer (byte offsets passed as arguments) in the exported
  * memory, which it grows as needed; this module has no static data and allocates nothing.
