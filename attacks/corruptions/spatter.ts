@@ -100,7 +100,7 @@ function spatterWaterWasm(liquid: Float64Array, data: Uint8Array, h: number, w: 
     n * 4, // gx
     n * 4, // gy
     padded * 4, // magnitudes
-    n * 4, // stack
+    Math.max(n * 4, w * 8), // hysteresis stack, then a row of chamfer candidates
     Math.max((h + 4) * (w + 4), padded) * 8, // distance plane, later the padded distances
     n, // d8
     n, // eq

@@ -953,8 +953,9 @@ export function spatterEdgesDistance(l8: usize, map: usize, dist: usize, h: i32,
       if (load<u8>(map + <usize>(y * w + x)) == 2) store<f64>(plane + (<usize>((y + 2) * PW + x + 2) << 3), 0);
     }
   }
-  for (let y = 2; y < h + 2; y++) chamferRow(plane, y * PW, y * PW - PW, y * PW - 2 * PW, 2, w, 1);
-  for (let y = h + 1; y >= 2; y--) chamferRow(plane, y * PW, y * PW + PW, y * PW + 2 * PW, w + 1, w, -1);
+  // the row candidates' scratch: the `stack`, no longer needed once hysteresis is done (h·w int32 ≥ w float64)
+  for (let y = 2; y < h + 2; y++) chamferRow(plane, y * PW, y * PW - PW, y * PW - 2 * PW, w, 1, stack);
+  for (let y = h + 1; y >= 2; y--) chamferRow(plane, y * PW, y * PW + PW, y * PW + 2 * PW, w, -1, stack);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       let v = <f32>load<f64>(plane + (<usize>((y + 2) * PW + x + 2) << 3));
@@ -964,51 +965,64 @@ export function spatterEdgesDistance(l8: usize, map: usize, dist: usize, h: i32,
   }
 }
 
-/** cv-morph.ts chamferRow: one raster pass of the 5×5 chamfer (weights 1, 1.4, 2.1969) over row r (element indices). */
-function chamferRow(d: usize, r: i32, r1: i32, r2: i32, x0: i32, n: i32, dir: i32): void {
-  const A: f64 = 1;
-  const B: f64 = 1.4;
-  const C: f64 = 2.1969;
-  let p0 = load<f64>(d + (<usize>(r2 + x0 - dir) << 3));
-  let p1 = load<f64>(d + (<usize>(r2 + x0) << 3));
-  let p2 = load<f64>(d + (<usize>(r2 + x0 + dir) << 3));
-  let q0 = load<f64>(d + (<usize>(r1 + x0 - 2 * dir) << 3));
-  let q1 = load<f64>(d + (<usize>(r1 + x0 - dir) << 3));
-  let q2 = load<f64>(d + (<usize>(r1 + x0) << 3));
-  let q3 = load<f64>(d + (<usize>(r1 + x0 + dir) << 3));
-  let q4 = load<f64>(d + (<usize>(r1 + x0 + 2 * dir) << 3));
-  let prev = load<f64>(d + (<usize>(r + x0 - dir) << 3));
-  for (let i = 0, x = x0; i < n; i++, x += dir) {
-    const at = d + (<usize>(r + x) << 3);
-    let v = load<f64>(at);
-    if (v != 0) {
-      let t = p0 + C;
-      if (t < v) v = t;
-      t = p2 + C;
-      if (t < v) v = t;
-      t = q0 + C;
-      if (t < v) v = t;
-      t = q1 + B;
-      if (t < v) v = t;
-      t = q2 + A;
-      if (t < v) v = t;
-      t = q3 + B;
-      if (t < v) v = t;
-      t = q4 + C;
-      if (t < v) v = t;
-      t = prev + A;
-      if (t < v) v = t;
-      store<f64>(at, v);
+/**
+ * cv-morph.ts chamferRow: one raster pass of the 5×5 chamfer (weights A 1, B 1.4, C 2.1969) over the w cells
+ * of row r from column 2 (element indices; r1, r2 the rows one and two back in the pass direction `dir`).
+ * The JavaScript keeps the minimum of the cell and nine candidates; a minimum is exact and order-free, and the
+ * eight candidates from rows r1 and r2 are the same cells with the same weights in both directions (the
+ * neighbourhood is symmetric), so they are taken first for the whole row, two cells per f64x2, into `m`, and
+ * only the candidate from the previous cell (+A) runs sequentially. A cell that is 0 stays 0 either way.
+ */
+function chamferRow(d: usize, r: i32, r1: i32, r2: i32, w: i32, dir: i32, m: usize): void {
+  const A = f64x2.splat(1);
+  const B = f64x2.splat(1.4);
+  const C = f64x2.splat(2.1969);
+  const row = d + (<usize>(r + 2) << 3);
+  const q = d + (<usize>(r1 + 2) << 3);
+  const p = d + (<usize>(r2 + 2) << 3);
+  let x = 0;
+  for (; x + 2 <= w; x += 2) {
+    const o = <usize>x << 3;
+    let v = v128.load(row + o);
+    v = f64x2.min(v, f64x2.add(v128.load(p + o - 8), C));
+    v = f64x2.min(v, f64x2.add(v128.load(p + o + 8), C));
+    v = f64x2.min(v, f64x2.add(v128.load(q + o - 16), C));
+    v = f64x2.min(v, f64x2.add(v128.load(q + o - 8), B));
+    v = f64x2.min(v, f64x2.add(v128.load(q + o), A));
+    v = f64x2.min(v, f64x2.add(v128.load(q + o + 8), B));
+    v = f64x2.min(v, f64x2.add(v128.load(q + o + 16), C));
+    v128.store(m + o, v);
+  }
+  for (; x < w; x++) {
+    const o = <usize>x << 3;
+    let v = load<f64>(row + o);
+    v = min(v, load<f64>(p + o - 8) + 2.1969);
+    v = min(v, load<f64>(p + o + 8) + 2.1969);
+    v = min(v, load<f64>(q + o - 16) + 2.1969);
+    v = min(v, load<f64>(q + o - 8) + 1.4);
+    v = min(v, load<f64>(q + o) + 1.0);
+    v = min(v, load<f64>(q + o + 8) + 1.4);
+    v = min(v, load<f64>(q + o + 16) + 2.1969);
+    store<f64>(m + o, v);
+  }
+  if (dir > 0) {
+    let prev = load<f64>(row - 8);
+    for (let i = 0; i < w; i++) {
+      const o = <usize>i << 3;
+      const t = prev + 1.0;
+      const v = load<f64>(m + o);
+      prev = t < v ? t : v;
+      store<f64>(row + o, prev);
     }
-    prev = v;
-    p0 = p1;
-    p1 = p2;
-    p2 = load<f64>(d + (<usize>(r2 + x + 2 * dir) << 3));
-    q0 = q1;
-    q1 = q2;
-    q2 = q3;
-    q3 = q4;
-    q4 = load<f64>(d + (<usize>(r1 + x + 3 * dir) << 3));
+  } else {
+    let prev = load<f64>(row + (<usize>w << 3));
+    for (let i = w - 1; i >= 0; i--) {
+      const o = <usize>i << 3;
+      const t = prev + 1.0;
+      const v = load<f64>(m + o);
+      prev = t < v ? t : v;
+      store<f64>(row + o, prev);
+    }
   }
 }
 
