@@ -37,8 +37,8 @@ async function load(name: string): Promise<RawImage> {
 
 /**
  * Corruption speed on 224×224 images, one core (main thread, frost textures preloaded): ms per image per
- * corruption and severity (median of `repeats` rounds over all cells, after two warm-up sweeps), the sum over
- * all 19 at each severity (the issue-5 target is severity 3), and the full 19 × 5 sweep in images/s — in-process and
+ * corruption and severity (median of `repeats`, after two warm-up sweeps), the sum over all 19 at each
+ * severity (the issue-5 target is severity 3), and the full 19 × 5 sweep in images/s — in-process and
  * through the 2-thread worker pool. The machine and its load average are recorded with the numbers: on a
  * shared machine other processes' work inflates every timing.
  */
@@ -55,28 +55,19 @@ export async function benchCorruptions(repeats = 15): Promise<{ title: string; m
   const ref = referenceTimings();
   const refMs = (name: string): number => (ref.per_corruption_ms_s3.astronaut[name] + ref.per_corruption_ms_s3.coffee[name]) / 2;
   const refTotal = (ref.total_s3_ms.astronaut + ref.total_s3_ms.coffee) / 2;
-  // Rounds over every (corruption, severity) cell rather than all repeats of one cell in a row: a burst of load
-  // from other processes then lands on one round of many cells, which the per-cell median discards, instead
-  // of on every repeat of one cell.
-  const times = new Map<string, number[]>();
-  for (let r = 0; r < repeats; r++) {
-    for (const name of ALL_CORRUPTIONS) {
-      for (const severity of SEVERITIES) {
-        const t0 = performance.now();
-        await corrupt(images[r % 2], name, severity, { seed: r, frostTextures });
-        const key = `${name}/${severity}`;
-        const cell = times.get(key) ?? [];
-        cell.push(performance.now() - t0);
-        times.set(key, cell);
-      }
-    }
-  }
   for (const name of ALL_CORRUPTIONS) {
     const cells: string[] = [];
     let s3: number | undefined;
     for (const [si, severity] of SEVERITIES.entries()) {
-      const sorted = [...(times.get(`${name}/${severity}`) ?? [])].sort((a, b) => a - b);
-      const med = sorted[sorted.length >> 1];
+      const times: number[] = [];
+      for (let r = 0; r <= repeats; r++) {
+        const img = images[r % 2];
+        const t0 = performance.now();
+        await corrupt(img, name, severity, { seed: r, frostTextures });
+        if (r > 0) times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      const med = times[times.length >> 1];
       totals[si] += med;
       if (severity === 3) s3 = med;
       cells.push(severity === 3 ? `**${med.toFixed(2)}**` : med.toFixed(2));
