@@ -1,4 +1,4 @@
-import { fillZigguratNormal } from './kernels/normal.js';
+import { zigguratNormal } from './kernels/normal.js';
 import type { CorruptionFn } from './types.js';
 
 /** imagecorruptions gaussian_noise: clip(x/255 + N(0, c²), 0, 1)·255 per element. */
@@ -7,8 +7,8 @@ export const gaussianNoise: CorruptionFn = (img, s, { rng, params }) => {
   const src = img.data;
   // uint8 output: the store truncates, as the reference's final cast does
   const out = new Uint8Array(src.length);
-  const z = fillZigguratNormal(rng, new Float64Array(src.length));
-  for (let i = 0; i < src.length; i++) out[i] = clip01(src[i] / 255 + c * z[i]) * 255;
+  // one fused loop: measured faster than drawing a block first (fillZigguratNormal) and then mapping it
+  for (let i = 0; i < src.length; i++) out[i] = clip01(src[i] / 255 + c * zigguratNormal(rng)) * 255;
   return out;
 };
 
@@ -17,10 +17,9 @@ export const speckleNoise: CorruptionFn = (img, s, { rng, params }) => {
   const c = params.speckle_noise[s - 1];
   const src = img.data;
   const out = new Uint8Array(src.length);
-  const z = fillZigguratNormal(rng, new Float64Array(src.length));
   for (let i = 0; i < src.length; i++) {
     const x = src[i] / 255;
-    out[i] = clip01(x + x * c * z[i]) * 255;
+    out[i] = clip01(x + x * c * zigguratNormal(rng)) * 255;
   }
   return out;
 };
@@ -52,10 +51,9 @@ export const shotNoise: CorruptionFn = (img, s, { rng, params }) => {
   const { cdf, start, guide, value } = poissonTables(c);
   const src = img.data;
   const out = new Uint8Array(src.length);
-  const draws = rng.fillNext(new Float64Array(src.length));
   for (let i = 0; i < src.length; i++) {
     const v = src[i];
-    const u = draws[i];
+    const u = rng.next();
     // the guide table gives the smallest k with cdf[k] > floor(u·G)/G; step up to the smallest with cdf[k] > u
     const base = start[v];
     let k = guide[v * GUIDE + Math.floor(u * GUIDE)];
