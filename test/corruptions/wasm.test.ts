@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ALL_CORRUPTIONS, corruptSync, loadFrostTextures, SEVERITIES } from '../../attacks/corruptions/index.js';
 import { adjustHsv } from '../../attacks/corruptions/kernels/hsv.js';
 // @ts-expect-error: a plain ESM build script without type declarations
-import { compileKernels } from '../../attacks/corruptions/wasm/build.mjs';
+import { compileModule, MODULES } from '../../attacks/build-wasm.mjs';
 import { KERNELS_WASM_BASE64 } from '../../attacks/corruptions/wasm/kernels.generated.js';
 import { layout, setWasmKernels, WASM_MAX_BYTES, wasmKernels } from '../../attacks/corruptions/wasm/loader.js';
 import type { RawImage } from '../../src/data/types.js';
@@ -13,7 +13,7 @@ describe('WebAssembly corruption kernels', () => {
   afterAll(() => setWasmKernels(true));
 
   it('the committed module is what attacks/corruptions/wasm/src/kernels.ts compiles to (npm run build:wasm)', async () => {
-    const built = Buffer.from((await compileKernels()) as Uint8Array);
+    const built = Buffer.from((await compileModule(MODULES.corruptions)) as Uint8Array);
     expect(built.toString('base64') === KERNELS_WASM_BASE64, 'kernels.generated.ts is stale: run npm run build:wasm').toBe(true);
   });
 
