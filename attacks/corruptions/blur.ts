@@ -70,8 +70,8 @@ function glassMovesWasm(x: Uint8Array, h: number, w: number, delta: number, iter
   const draws = 2 * iterations * Math.max(0, h - 2 * delta) * Math.max(0, w - 2 * delta);
   const at = layout(k, [x.length, draws * 4]);
   if (!at) return false;
-  // the draws in one block (Rng.fillUint32 keeps the generator's state in locals)
-  rng.fillUint32(new Uint32Array(k.memory.buffer, at[1], draws));
+  const u = new Uint32Array(k.memory.buffer, at[1], draws);
+  for (let i = 0; i < draws; i++) u[i] = rng.nextUint32();
   new Uint8Array(k.memory.buffer, at[0], x.length).set(x);
   k.glassMoves(at[0], h, w, delta, iterations, at[1]);
   x.set(new Uint8Array(k.memory.buffer, at[0], x.length));

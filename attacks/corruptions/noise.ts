@@ -7,7 +7,6 @@ export const gaussianNoise: CorruptionFn = (img, s, { rng, params }) => {
   const src = img.data;
   // uint8 output: the store truncates, as the reference's final cast does
   const out = new Uint8Array(src.length);
-  // one fused loop: measured faster than drawing a block first (fillZigguratNormal) and then mapping it
   for (let i = 0; i < src.length; i++) out[i] = clip01(src[i] / 255 + c * zigguratNormal(rng)) * 255;
   return out;
 };
@@ -33,9 +32,8 @@ export const impulseNoise: CorruptionFn = (img, s, { rng, params }) => {
   const c = params.impulse_noise[s - 1];
   const src = img.data;
   const out = new Uint8Array(src.length);
-  const draws = rng.fillNext(new Float64Array(src.length));
   for (let i = 0; i < src.length; i++) {
-    const u = draws[i];
+    const u = rng.next();
     out[i] = u < c ? (u < c / 2 ? 255 : 0) : src[i];
   }
   return out;

@@ -1,6 +1,6 @@
 import { boxBlur3F32, boxBlur3U8, canny, CANNY_TG22, distanceTransform5, equalizeHist, filter3x3U8 } from './kernels/cv-morph.js';
 import { gaussianFilter } from './kernels/gaussian.js';
-import { fillZigguratNormal } from './kernels/normal.js';
+import { zigguratNormal } from './kernels/normal.js';
 import type { CorruptionFn } from './types.js';
 import { UNIT_F32, UNIT_F32_TABLE } from './unit-range.js';
 import { layout, wasmKernels } from './wasm/loader.js';
@@ -16,8 +16,8 @@ export const spatter: CorruptionFn = (img, s, { rng, params }) => {
   const [loc, scale, sigma, threshold, intensity, mode] = params.spatter[s - 1];
   const { width: w, height: h, data } = img;
   const n = h * w;
-  const raw = fillZigguratNormal(rng, new Float64Array(n));
-  for (let i = 0; i < n; i++) raw[i] = loc + scale * raw[i];
+  const raw = new Float64Array(n);
+  for (let i = 0; i < n; i++) raw[i] = loc + scale * zigguratNormal(rng);
   const liquid = gaussianFilter(raw, h, w, 1, sigma, 'nearest', 4);
   for (let i = 0; i < n; i++) if (liquid[i] < threshold) liquid[i] = 0;
   // written straight to uint8 (the store truncates, as the final cast does)
@@ -100,7 +100,7 @@ function spatterWaterWasm(liquid: Float64Array, data: Uint8Array, h: number, w: 
     n * 4, // gx
     n * 4, // gy
     padded * 4, // magnitudes
-    Math.max(n * 4, w * 8), // hysteresis stack, then a row of chamfer candidates
+    n * 4, // stack
     Math.max((h + 4) * (w + 4), padded) * 8, // distance plane, later the padded distances
     n, // d8
     n, // eq

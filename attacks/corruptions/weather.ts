@@ -1,5 +1,5 @@
 import { motionBlur } from './kernels/motion.js';
-import { fillZigguratNormal } from './kernels/normal.js';
+import { zigguratNormal } from './kernels/normal.js';
 import { plasmaFractal } from './kernels/plasma.js';
 import { cvResizeRegion } from './kernels/resize.js';
 import { clippedZoom, snowFlakesWasm } from './kernels/zoom.js';
@@ -106,8 +106,8 @@ export const frost: CorruptionFn = (img, s, { rng, params, parameterSet, frostTe
 export const snow: CorruptionFn = (img, s, { rng, params, parameterSet }) => {
   const [loc, scale, zoom, threshold, radius, sigma, blend] = params.snow[s - 1];
   const { width: w, height: h, data } = img;
-  const layer = fillZigguratNormal(rng, new Float64Array(h * w));
-  for (let i = 0; i < layer.length; i++) layer[i] = loc + scale * layer[i];
+  const layer = new Float64Array(h * w);
+  for (let i = 0; i < layer.length; i++) layer[i] = loc + scale * zigguratNormal(rng);
   const zh = Math.max(h, Math.round(Math.ceil(h / zoom) * zoom) + 1);
   const zw = Math.max(w, Math.round(Math.ceil(w / zoom) * zoom) + 1);
   const cifar = parameterSet === 'cifar';

@@ -1,11 +1,5 @@
 import type { Rng } from '../../../src/random.js';
 
-/** Where the ziggurat's draws come from: the generator itself, or a block of its draws taken in advance. */
-interface DrawSource {
-  nextUint32(): number;
-  next(): number;
-}
-
 /**
  * Fast standard-normal draws for per-pixel noise: the ziggurat method of Marsaglia & Tsang (2000,
  * J. Stat. Softw. 5(8)), 128 layers, fed by the project Rng's 32-bit outputs. One 32-bit draw per
@@ -52,56 +46,8 @@ export function zigguratNormal(rng: Rng): number {
   return zigguratRest(rng, u);
 }
 
-/**
- * out[i] = zigguratNormal(rng) for every i, in order: the same draws and values, but the 32-bit draws
- * are taken in blocks with Rng.fillUint32 (state in locals, ≈ 2.5× faster per draw). A block holds as
- * many draws as normals are still needed — each normal takes at least one — so the generator never
- * advances past where the one-at-a-time loop would leave it; the rare extra draws of a missed
- * rectangle come from the block too, then from the generator once the block is used up.
- */
-export function fillZigguratNormal(rng: Rng, out: Float64Array): Float64Array {
-  const n = out.length;
-  const block = new BlockSource(rng, new Uint32Array(n));
-  let i = 0;
-  while (i < n) {
-    block.refill(n - i);
-    const buf = block.buf;
-    // the common case inline, as zigguratNormal; `block.j` is the next unread draw
-    while (i < n && block.j < block.len) {
-      const u = buf[block.j++];
-      const iz = u & 127;
-      const mag = u >>> 8;
-      out[i++] = mag < kn[iz] ? mag * wn[iz] * (1 - ((u >>> 6) & 2)) : zigguratRest(block, u);
-    }
-  }
-  return out;
-}
-
-class BlockSource implements DrawSource {
-  j = 0;
-  len = 0;
-  constructor(
-    private readonly rng: Rng,
-    readonly buf: Uint32Array,
-  ) {}
-  refill(count: number): void {
-    this.rng.fillUint32(this.buf, 0, count);
-    this.j = 0;
-    this.len = count;
-  }
-  nextUint32(): number {
-    return this.j < this.len ? this.buf[this.j++] : this.rng.nextUint32();
-  }
-  /** Rng.next()'s 53-bit double from the next two draws. */
-  next(): number {
-    const hi = this.nextUint32() >>> 5;
-    const lo = this.nextUint32() >>> 6;
-    return (hi * 67108864 + lo) / 9007199254740992;
-  }
-}
-
 /** The rest of the ziggurat loop, starting from a first draw `u` that missed its layer's rectangle. */
-function zigguratRest(rng: DrawSource, first: number): number {
+function zigguratRest(rng: Rng, first: number): number {
   let u = first;
   for (;;) {
     const iz = u & 127;
