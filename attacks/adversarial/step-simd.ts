@@ -1,3 +1,4 @@
+import { instantiateBase64 } from '../wasm-instance.js';
 import { STEP_WASM_BASE64 } from './wasm/step.generated.js';
 
 /**
@@ -18,16 +19,14 @@ let instance: StepExports | null | undefined;
 let enabled = true;
 
 function instantiate(): StepExports | null {
+  const ex = instantiateBase64<StepExports>(STEP_WASM_BASE64);
+  if (!ex) return null;
   try {
-    if (typeof WebAssembly === 'undefined') return null;
-    const bytes = Uint8Array.from(atob(STEP_WASM_BASE64), (ch) => ch.charCodeAt(0));
-    if (!WebAssembly.validate(bytes)) return null;
-    const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as StepExports;
     const need = 16 * CHUNK;
     if (ex.memory.buffer.byteLength < need) ex.memory.grow(Math.ceil((need - ex.memory.buffer.byteLength) / 65536));
     return ex;
   } catch {
-    return null;
+    return null; // the memory could not grow: the JavaScript loop runs instead
   }
 }
 

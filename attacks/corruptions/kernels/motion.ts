@@ -23,7 +23,14 @@ function motionPlan(h: number, w: number, radius: number, sigma: number, angleDe
     shiftY.push(dy);
     shiftX.push(dx);
   }
-  return { kernel, shiftY, shiftX };
+  // Rows are padded once with their edge pixels, wide enough for every horizontal shift.
+  let padL = 0;
+  let padR = 0;
+  for (const dx of shiftX) {
+    padL = Math.max(padL, dx);
+    padR = Math.max(padR, -dx);
+  }
+  return { kernel, shiftY, shiftX, padL, padR };
 }
 
 /**
@@ -42,16 +49,9 @@ export function motionBlur(src: Float64Array | Uint8Array, h: number, w: number,
 
 /** motionBlur with the JavaScript kernels (the fallback, and the reference of the WebAssembly path). */
 export function motionBlurJs(src: Float64Array | Uint8Array, h: number, w: number, c: number, radius: number, sigma: number, angleDeg: number): Float64Array {
-  const { kernel, shiftY, shiftX } = motionPlan(h, w, radius, sigma, angleDeg);
+  const { kernel, shiftY, shiftX, padL, padR } = motionPlan(h, w, radius, sigma, angleDeg);
   const taps = shiftY.length;
-  // Rows padded once with their edge pixels, wide enough for every horizontal shift: shifted[y, x] is then
-  // padded[clamp(y − dy)][x − dx + padL], a contiguous run per tap and output row.
-  let padL = 0;
-  let padR = 0;
-  for (const dx of shiftX) {
-    padL = Math.max(padL, dx);
-    padR = Math.max(padR, -dx);
-  }
+  // shifted[y, x] is padded[clamp(y − dy)][x − dx + padL]: a contiguous run per tap and output row.
   const n = w * c;
   const pw = (w + padL + padR) * c;
   const padded = new Float64Array(h * pw);
@@ -126,14 +126,8 @@ export function motionBlurU8(src: Uint8Array, h: number, w: number, c: number, r
 function motionBlurWasm(src: Float64Array | Uint8Array, h: number, w: number, c: number, radius: number, sigma: number, angleDeg: number, toU8: boolean): Float64Array | Uint8Array | null {
   const k = wasmKernels();
   if (!k) return null;
-  const { kernel, shiftY, shiftX } = motionPlan(h, w, radius, sigma, angleDeg);
+  const { kernel, shiftY, shiftX, padL, padR } = motionPlan(h, w, radius, sigma, angleDeg);
   const taps = shiftY.length;
-  let padL = 0;
-  let padR = 0;
-  for (const dx of shiftX) {
-    padL = Math.max(padL, dx);
-    padR = Math.max(padR, -dx);
-  }
   const n = w * c;
   const pRow = (w + padL + padR) * c * 8;
   const u8 = src instanceof Uint8Array;

@@ -1,3 +1,4 @@
+import { instantiateBase64 } from '../../wasm-instance.js';
 import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
 
 /**
@@ -55,14 +56,7 @@ let instance: WasmKernels | null | undefined;
 let enabled = true;
 
 function instantiate(): WasmKernels | null {
-  try {
-    if (typeof WebAssembly === 'undefined') return null;
-    const bytes = Uint8Array.from(atob(KERNELS_WASM_BASE64), (ch) => ch.charCodeAt(0));
-    if (!WebAssembly.validate(bytes)) return null; // e.g. no SIMD
-    return new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as WasmKernels;
-  } catch {
-    return null;
-  }
+  return instantiateBase64<WasmKernels>(KERNELS_WASM_BASE64);
 }
 
 /** The kernels, or null when the JavaScript kernels must be used. */
