@@ -38,7 +38,7 @@ export function setWasmStep(on: boolean): void {
 /** a = float32(α)·dir and e = float32(ε) as linfStep computes them. False: use the JavaScript loop. */
 export function linfStepUnitSimd(x: Float32Array, cur: Float32Array, g: Float32Array, a: number, e: number, out: Float32Array): boolean {
   if (!enabled) return false;
-  instance ??= instantiate();
+  if (instance === undefined) instance = instantiate(); // null (cannot run here) is cached too
   const k = instance;
   if (!k) return false;
   for (let s = 0; s < x.length; s += CHUNK) {

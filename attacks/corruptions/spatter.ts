@@ -100,7 +100,7 @@ function spatterWaterWasm(liquid: Float64Array, data: Uint8Array, h: number, w: 
     n * 4, // gx
     n * 4, // gy
     padded * 4, // magnitudes
-    n * 4, // stack
+    Math.max(n * 4, w * 8), // stack; also one row of float64 scratch for the distance pass (h = 1: more than n int32)
     Math.max((h + 4) * (w + 4), padded) * 8, // distance plane, later the padded distances
     n, // d8
     n, // eq

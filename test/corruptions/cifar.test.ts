@@ -68,3 +68,26 @@ describe('CIFAR-10-C random corruptions match the reference statistics', () => {
     });
   }
 });
+
+// CIFAR-10-C's clipped_zoom uses the height for both axes (it only saw 32×32 images and fails on other
+// shapes); faultline zooms per axis, which is the same for square images. On a flat image the zoom
+// corruptions must stay flat whatever the shape — with the height for both axes, a wide image got unset
+// (NaN → 0) columns and a tall one read past its rows.
+describe('CIFAR parameters on non-square images', () => {
+  const flat = (w: number, h: number): RawImage => ({ data: new Uint8Array(w * h * 3).fill(128), width: w, height: h, channels: 3 });
+  for (const [w, h] of [
+    [30, 17],
+    [17, 30],
+    [32, 24],
+  ]) {
+    it(`zoom_blur keeps a flat ${w}×${h} image flat at every severity`, async () => {
+      for (let s = 1; s <= 5; s++) {
+        const out = await corrupt(flat(w, h), 'zoom_blur', s, { seed: 1, params: 'cifar' });
+        const lo = Math.min(...out.data);
+        const hi = Math.max(...out.data);
+        expect(hi - lo, `severity ${s}: values ${lo}…${hi}`).toBeLessThanOrEqual(1);
+        expect(lo).toBeGreaterThanOrEqual(126);
+      }
+    });
+  }
+});

@@ -26,6 +26,9 @@ describe('WebAssembly corruption kernels', () => {
     expect(layout(k, [3, 17, 0, 5])).toEqual([0, 16, 48, 48]);
     expect(k.memory.buffer.byteLength).toBeGreaterThanOrEqual(64);
     expect(layout(k, [WASM_MAX_BYTES, 1])).toBeNull();
+    // sizes of 2 GiB and more must not wrap around in 32-bit arithmetic and slip under the cap
+    expect(layout(k, [2 ** 31])).toBeNull();
+    expect(layout(k, [2 ** 32])).toBeNull();
   });
 
   it('the branch-free HSV kernel selects what adjustHsv computes, on every kind of pixel', () => {
@@ -74,6 +77,10 @@ describe('WebAssembly corruption kernels', () => {
       ['noise 20×28', noise(20, 28, 3)],
       ['noise 30×17', noise(30, 17, 3)],
       ['gray 5×7', noise(5, 7, 1)],
+      // one-row and one-column images (kernel scratch sized by the width or height alone)
+      ['noise 40×1', noise(40, 1, 3)],
+      ['noise 1×40', noise(1, 40, 3)],
+      ['gray 41×2', noise(41, 2, 1)],
     ];
     const differing: string[] = [];
     for (const name of ALL_CORRUPTIONS) {

@@ -40,10 +40,14 @@ export function roundHalfEven(x: number): number {
  * zoomed size's axis maps, the CIFAR symmetric trim, and the rows × cols kept of an outH × outW output.
  */
 function zoomGeometry(h: number, w: number, z: number, cifarTrim: boolean, outH: number, outW: number) {
+  // Per axis in both variants. CIFAR-10-C's clipped_zoom takes the height for both axes (it only ever saw
+  // 32×32 images, and fails on any other shape); per axis is the same for square images and keeps a
+  // non-square one inside its rows (the height for both read past the row end of a tall image and left
+  // columns unset, NaN, in a wide one).
   const ch0 = Math.ceil(h / z);
-  const ch1 = cifarTrim ? ch0 : Math.ceil(w / z);
+  const ch1 = Math.ceil(w / z);
   const top0 = Math.floor((h - ch0) / 2);
-  const top1 = cifarTrim ? top0 : Math.floor((w - ch1) / 2);
+  const top1 = Math.floor((w - ch1) / 2);
   const zh = roundHalfEven(ch0 * z);
   const zw = roundHalfEven(ch1 * z);
   const trimY = cifarTrim ? Math.floor((zh - h) / 2) : 0;
@@ -246,9 +250,6 @@ export function zoomBlurU8(data: Uint8Array, h: number, w: number, zooms: number
   const k = wasmKernels();
   if (!k) return null;
   const layers = zoomLayers(h, w, 3, zooms, cifarTrim);
-  // CIFAR's square crop of a taller-than-wide image reaches past the row (the JavaScript path reads on into
-  // the next row or off the end, as it always has): only in-row crops here
-  if (layers.some((L) => L.j1 > w * 3)) return null;
   const npix = h * w;
   const n = w * 3;
   const sizes = [npix * 3 + 4, 1024, npix * 16, npix * 16, w * 32, layers.length * 48];
@@ -304,7 +305,6 @@ export function snowFlakesWasm(
   const k = wasmKernels();
   if (!k) return null;
   const { ch1, top1, trimY, trimX, my, mx, rows: zr, cols: zc } = zoomGeometry(h, w, z, cifarTrim, outH, outW);
-  if (top1 + ch1 > w) return null; // a crop past the row (CIFAR's square crop of a tall image): the JavaScript path
   const rows = Math.min(zr, keepH);
   const cols = Math.min(zc, keepW);
   const at = layout(k, [h * w * 8, rows * cols * 8, w * 8, rows * 4, rows * 4, rows * 8, cols * 4, cols * 4, cols * 8]);

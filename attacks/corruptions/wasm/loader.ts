@@ -62,7 +62,7 @@ function instantiate(): WasmKernels | null {
 /** The kernels, or null when the JavaScript kernels must be used. */
 export function wasmKernels(): WasmKernels | null {
   if (!enabled) return null;
-  instance ??= instantiate();
+  if (instance === undefined) instance = instantiate(); // null (cannot run here) is cached too
   return instance;
 }
 
@@ -82,7 +82,7 @@ export function layout(k: WasmKernels, sizes: number[]): number[] | null {
   let end = 0;
   for (const s of sizes) {
     offsets.push(end);
-    end += (s + 15) & ~15;
+    end += Math.ceil(s / 16) * 16; // not `(s + 15) & ~15`: 32-bit integer ops wrap for sizes ≥ 2 GiB
   }
   if (end > WASM_MAX_BYTES) return null;
   const have = k.memory.buffer.byteLength;

@@ -953,7 +953,7 @@ export function spatterEdgesDistance(l8: usize, map: usize, dist: usize, h: i32,
       if (load<u8>(map + <usize>(y * w + x)) == 2) store<f64>(plane + (<usize>((y + 2) * PW + x + 2) << 3), 0);
     }
   }
-  // the row candidates' scratch: the `stack`, no longer needed once hysteresis is done (h·w int32 ≥ w float64)
+  // the row candidates' scratch: the `stack`, no longer needed once hysteresis is done (the caller sizes it for max(h·w int32, w float64): one-row images need the latter)
   for (let y = 2; y < h + 2; y++) chamferRow(plane, y * PW, y * PW - PW, y * PW - 2 * PW, w, 1, stack);
   for (let y = h + 1; y >= 2; y--) chamferRow(plane, y * PW, y * PW + PW, y * PW + 2 * PW, w, -1, stack);
   for (let y = 0; y < h; y++) {
