@@ -291,7 +291,7 @@ export class IdxDataset implements Dataset {
    * inference on small models; see BENCHMARKS.md). Same values, order, ids and skips.
    * onnxruntime-node infers on the JavaScript thread, so this loop's own cost adds to every clean pass:
    * it keeps no object per sample, only runs of consecutive records (one or two per batch) that are
-   * converted in one call, and ids are strings only when someone reads them (IdxBatch).
+   * converted in one call, and ids are strings only when someone reads them (idxBatch).
    */
   private async *directBatches(batchSize: number, includeImages: boolean, transient: boolean): AsyncGenerator<DataBatch> {
     const { count, height, width, channels } = this.header;
@@ -344,7 +344,7 @@ export class IdxDataset implements Dataset {
           ? slots.convert(runs, m * per, slot)
           : unitBytes(runs, m * per, buffers?.[slot]);
       const first = used - m;
-      const batch = new IdxBatch({ data, shape: [m, ...shape] }, passLabels.subarray(first, used), passRows.subarray(first, used), first);
+      const batch = idxBatch({ data, shape: [m, ...shape] }, passLabels.subarray(first, used), passRows.subarray(first, used), first);
       if (includeImages) batch.images = images.map((im) => ({ ...im, data: new Uint8Array(im.data) }));
       m = 0;
       runs = [];
@@ -439,27 +439,30 @@ export class IdxDataset implements Dataset {
 /**
  * A batch of IDX records. Its ids ("row:<file row>") and indices become arrays only when read: the
  * clean pass stores `idRows` instead, and ten thousand strings per pass are garbage that the inference
- * loop (on the same thread) would pay for.
+ * loop (on the same thread) would pay for. A plain object whose `ids` and `indices` are enumerable,
+ * settable accessors, so spreading, JSON and assignment behave as for any other loader's batch.
  */
-class IdxBatch implements DataBatch {
-  readonly groups: Record<string, string[]> = {};
-  images?: RawImage[];
-  private idList: string[] | null = null;
-  private indexList: number[] | null = null;
-
-  constructor(
-    readonly x: Batch,
-    readonly labels: Int32Array,
-    readonly idRows: Int32Array,
-    /** Index of the first sample in the dataset's usable order (samples of a batch are consecutive). */
-    private readonly first: number,
-  ) {}
-
-  get ids(): string[] {
-    return (this.idList ??= Array.from(this.idRows, (r) => `row:${r}`));
-  }
-
-  get indices(): number[] {
-    return (this.indexList ??= Array.from({ length: this.labels.length }, (_, k) => this.first + k));
-  }
+function idxBatch(x: Batch, labels: Int32Array, idRows: Int32Array, first: number): DataBatch {
+  let ids: string[] | null = null;
+  let indices: number[] | null = null;
+  const batch = { x, labels, idRows, groups: {} } as Omit<DataBatch, 'ids' | 'indices'> as DataBatch;
+  Object.defineProperties(batch, {
+    ids: {
+      enumerable: true,
+      configurable: true,
+      get: () => (ids ??= Array.from(idRows, (r) => `row:${r}`)),
+      set: (v: string[]) => {
+        ids = v;
+      },
+    },
+    indices: {
+      enumerable: true,
+      configurable: true,
+      get: () => (indices ??= Array.from({ length: labels.length }, (_, k) => first + k)),
+      set: (v: number[]) => {
+        indices = v;
+      },
+    },
+  });
+  return batch;
 }

@@ -23,28 +23,50 @@ export async function computeCleanPass(model: Model, dataset: Dataset, batchSize
   // runs inference itself on the JS thread, so decoding does not). Each x is read only by predict()
   // before the batch after next is requested, so the dataset may reuse its buffers (transient).
   const it = dataset.batches(batchSize, { transient: true })[Symbol.asyncIterator]();
-  let pending = it.next();
-  for (;;) {
-    const r = await pending;
-    if (r.done) break;
-    const b = r.value;
-    pending = it.next();
-    const out = await model.predict(b.x);
-    const n = b.labels.length;
-    numClasses = out.length / n;
-    if (filled + out.length > logits.length) logits = grow(logits, filled + out.length);
-    logits.set(out, filled);
-    filled += out.length;
-    if (count + n > labels.length) labels = grow(labels, count + n);
-    labels.set(b.labels, count);
-    count += n;
-    idParts.push(b.idRows ?? b.ids);
-    for (const c of groupColumns) {
-      const values = b.groups[c];
-      if (values) for (const v of values) groups[c].push(v);
-      else for (let i = 0; i < n; i++) groups[c].push('');
+  // A read that fails while predict() runs must not become an unhandled rejection (Node would exit):
+  // the `await pending` of the next turn reports it.
+  const ask = () => {
+    const p = it.next();
+    p.catch(() => {});
+    return p;
+  };
+  let pending = ask();
+  let finished = false;
+  try {
+    for (;;) {
+      const r = await pending;
+      if (r.done) {
+        finished = true;
+        break;
+      }
+      const b = r.value;
+      pending = ask();
+      const out = await model.predict(b.x);
+      const n = b.labels.length;
+      if (model.meta.numClasses && out.length !== n * model.meta.numClasses) {
+        throw new Error(
+          `the model returned ${out.length / n} values per sample but ${model.meta.numClasses} classes are configured; ` +
+            'check the model spec (class_names, outputs) against the model\'s output',
+        );
+      }
+      numClasses = out.length / n;
+      if (filled + out.length > logits.length) logits = grow(logits, filled + out.length);
+      logits.set(out, filled);
+      filled += out.length;
+      if (count + n > labels.length) labels = grow(labels, count + n);
+      labels.set(b.labels, count);
+      count += n;
+      idParts.push(b.idRows ?? b.ids);
+      for (const c of groupColumns) {
+        const values = b.groups[c];
+        if (values) for (const v of values) groups[c].push(v);
+        else for (let i = 0; i < n; i++) groups[c].push('');
+      }
+      task.tick(n);
     }
-    task.tick(n);
+  } finally {
+    // Stopped early (predict threw): close the dataset's files now, not at garbage collection.
+    if (!finished) await it.return?.(undefined).catch(() => {});
   }
   task.done();
   if (count === 0) throw new Error(`the dataset (${dataset.description}) yielded no usable samples; see the skipped inputs`);

@@ -22,6 +22,19 @@ beforeAll(async () => {
 });
 
 describe('idx dataset', () => {
+  it('batches behave as plain objects: spreading, JSON and assignment keep ids and indices', async () => {
+    const ds = await openDataset({ ...spec, limit: 6 }, model({}), ROOT);
+    const [b] = await collect(ds, 4);
+    const spread = { ...b, x: { data: new Float32Array(4 * 784), shape: [4, 1, 28, 28] } };
+    expect(spread.ids).toEqual(['row:0', 'row:1', 'row:2', 'row:3']);
+    expect(spread.indices).toEqual([0, 1, 2, 3]);
+    const json = JSON.parse(JSON.stringify({ ids: b.ids, ...b }));
+    expect(json.ids).toEqual(['row:0', 'row:1', 'row:2', 'row:3']);
+    expect(json.indices).toEqual([0, 1, 2, 3]);
+    b.ids = ['a', 'b', 'c', 'd'];
+    expect(b.ids).toEqual(['a', 'b', 'c', 'd']);
+  });
+
   it('gives exactly the reference pixels / 255 and labels, in stable batches', async () => {
     const ds = await openDataset(spec, model({}), ROOT);
     expect(ds.kind).toBe('idx');

@@ -132,4 +132,61 @@ describe('clean pass', () => {
       expect(p.numClasses).toBe(3);
     }
   });
+
+  /** Two batches from a generator that records whether it was closed; `failSecond` makes the second read fail. */
+  function closable(failSecond: boolean): { ds: Dataset; closed: () => boolean } {
+    let closed = false;
+    const base = dataset(4, true);
+    return {
+      closed: () => closed,
+      ds: {
+        ...base,
+        async *batches(batchSize: number): AsyncGenerator<DataBatch> {
+          try {
+            let k = 0;
+            for await (const b of base.batches(batchSize)) {
+              if (failSecond && k++ === 1) throw new Error('read failed: unexpected end of file');
+              yield b;
+            }
+          } finally {
+            closed = true;
+          }
+        },
+      },
+    };
+  }
+
+  it('closes the dataset when predict throws, and reports it', async () => {
+    const { ds, closed } = closable(false);
+    const failing: Model = { ...model, predict: async () => Promise.reject(new Error('boom')) };
+    await expect(computeCleanPass(failing, ds, 4, silentProgress)).rejects.toThrow('boom');
+    expect(closed()).toBe(true);
+  });
+
+  it('a read that fails while predict runs is reported, not left as an unhandled rejection', async () => {
+    const { ds } = closable(true);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // predict spans several event-loop turns (as a fixed-batch onnxruntime model's chunked runs do)
+      const slow: Model = {
+        ...model,
+        predict: async (x) => {
+          for (let i = 0; i < 4; i++) await new Promise((r) => setImmediate(r));
+          return model.predict(x);
+        },
+      };
+      await expect(computeCleanPass(slow, ds, 4, silentProgress)).rejects.toThrow('read failed');
+      await new Promise((r) => setTimeout(r, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('says so when the model returns a different number of classes than configured', async () => {
+    const wide: Model = { ...model, predict: async (x) => new Float32Array(x.shape[0] * 5) };
+    await expect(computeCleanPass(wide, dataset(10, true), 4, silentProgress)).rejects.toThrow(/5 values per sample but 3 classes/);
+  });
 });
