@@ -4,7 +4,7 @@ import { adjustHsv } from '../../attacks/corruptions/kernels/hsv.js';
 // @ts-expect-error: a plain ESM build script without type declarations
 import { compileModule, MODULES } from '../../attacks/build-wasm.mjs';
 import { KERNELS_WASM_BASE64 } from '../../attacks/corruptions/wasm/kernels.generated.js';
-import { layout, setWasmKernels, WASM_MAX_BYTES, wasmKernels } from '../../attacks/corruptions/wasm/loader.js';
+import { layout, setWasmKernels, WASM_MAX_BYTES, wasmKernels, wasmLayouts } from '../../attacks/corruptions/wasm/loader.js';
 import type { RawImage } from '../../src/data/types.js';
 import { Rng } from '../../src/random.js';
 import { loadClean } from './golden.js';
@@ -51,6 +51,31 @@ describe('WebAssembly corruption kernels', () => {
       const b = adjustHsv(src, adjS, sMul, sAdd, adjV, vAdd);
       setWasmKernels(true);
       expect(Buffer.compare(Buffer.from(a), Buffer.from(b))).toBe(0);
+    }
+  });
+
+  // The byte-equality test below would also pass if a call site silently fell back to JavaScript: check
+  // which corruptions really run kernels (on both parameter sets).
+  it('the corruptions with WebAssembly kernels really run them', async () => {
+    const frostTextures = await loadFrostTextures();
+    const astronaut = await loadClean('astronaut');
+    const small: RawImage = { data: astronaut.data.slice(0, 32 * 32 * 3), width: 32, height: 32, channels: 3 };
+    // every corruption but the four noises and fog (JavaScript: their cost is the seeded draws) and jpeg
+    // (sharp); on CIFAR-size images defocus_blur filters directly, in JavaScript (see kernels/defocus.ts)
+    const imagenet = ['defocus_blur', 'glass_blur', 'motion_blur', 'zoom_blur', 'snow', 'frost', 'brightness', 'contrast', 'elastic_transform', 'pixelate', 'gaussian_blur', 'spatter', 'saturate'];
+    const expected = new Map([
+      [astronaut, imagenet],
+      [small, imagenet.filter((n) => n !== 'defocus_blur')],
+    ]);
+    for (const img of [astronaut, small]) {
+      const used: string[] = [];
+      for (const name of ALL_CORRUPTIONS) {
+        if (name === 'jpeg_compression') continue;
+        const before = wasmLayouts.count;
+        corruptSync(img, name, 3, { seed: 1, frostTextures });
+        if (wasmLayouts.count > before) used.push(name);
+      }
+      expect(used, `${img.width}×${img.height}`).toEqual(expected.get(img));
     }
   });
 

@@ -77,6 +77,9 @@ export function setWasmKernels(on: boolean): void {
  * offset 0: a caller owns the whole memory until it returns (corruptions run synchronously, one at a time
  * per thread).
  */
+/** Successful layouts so far: how tests see that a corruption really ran a kernel, not its JavaScript fallback. */
+export const wasmLayouts = { count: 0 };
+
 export function layout(k: WasmKernels, sizes: number[]): number[] | null {
   const offsets: number[] = [];
   let end = 0;
@@ -93,5 +96,6 @@ export function layout(k: WasmKernels, sizes: number[]): number[] | null {
       return null; // the engine refused the memory: the JavaScript kernels need less at once
     }
   }
+  wasmLayouts.count++;
   return offsets;
 }
