@@ -165,7 +165,7 @@ export function buildGradientGraph(proto: ModelProto, opts: GradientGraphOptions
   const forward: NodeProto[] = (graph.node ?? []).map((n) => ({ ...n, input: [...(n.input ?? [])], output: [...(n.output ?? [])] }));
   const shapes: ShapeTable = new Map(opts.shapes);
   const graphOutputs = new Set((graph.output ?? []).map((o) => o.name ?? ''));
-  const folded = foldBatchNormIntoConv(forward, graphOutputs, constants, shapes);
+  const folded = foldBatchNormIntoConv(forward, graphOutputs, constants);
   commuteReluMaxPool(forward, graphOutputs, shapes);
   const fwdGraph = { ...graph, node: forward };
 

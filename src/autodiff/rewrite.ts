@@ -24,7 +24,7 @@ const isDefault = (n: NodeProto): boolean => !n.domain || n.domain === 'ai.onnx'
  * else) into that Conv. New initializers are added to `constants` and returned; the caller's
  * tensors are never changed. Computed in float64, stored in the weights' own float type.
  */
-export function foldBatchNormIntoConv(nodes: NodeProto[], graphOutputs: Set<string>, constants: Map<string, TensorProto>, shapes: ShapeTable): TensorProto[] {
+export function foldBatchNormIntoConv(nodes: NodeProto[], graphOutputs: Set<string>, constants: Map<string, TensorProto>): TensorProto[] {
   const consumers = new Map<string, number>();
   for (const n of nodes) for (const i of n.input ?? []) if (i) consumers.set(i, (consumers.get(i) ?? 0) + 1);
   const producer = new Map<string, NodeProto>();
@@ -66,8 +66,6 @@ export function foldBatchNormIntoConv(nodes: NodeProto[], graphOutputs: Set<stri
     constants.set(wName, wNew);
     constants.set(bName, bNew);
     added.push(wNew, bNew);
-    const wFacts = shapes.get(conv.input![1]);
-    if (wFacts) shapes.set(wName, wFacts);
     conv.input = [conv.input![0], wName, bName];
     conv.output = [out];
     removed.add(bn);

@@ -14,6 +14,17 @@ function jsUnit(bytes: Uint8Array): Float32Array {
   return out;
 }
 
+/** The parts' bytes end to end: what the converters must read. */
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const all = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    all.set(p, off);
+    off += p.length;
+  }
+  return all;
+}
+
 describe('uint8 → float32 v/255 with WebAssembly SIMD', () => {
   test('is available on Node 20 (so the fast path is what the benchmarks measure)', () => {
     expect(simdUnitAvailable()).toBe(true);
@@ -30,13 +41,8 @@ describe('uint8 → float32 v/255 with WebAssembly SIMD', () => {
 
   test('concatenates parts of any length (not multiples of 8), across memory growth, without stale values', () => {
     const parts = [randomBytes(13, 1), randomBytes(784, 2), randomBytes(1, 3), randomBytes(3 * 1000, 4)];
-    const total = parts.reduce((a, p) => a + p.length, 0);
-    const all = new Uint8Array(total);
-    let off = 0;
-    for (const p of parts) {
-      all.set(p, off);
-      off += p.length;
-    }
+    const all = concat(parts);
+    const total = all.length;
     expect(Array.from(unitFloatsSimd(parts, total)!)).toEqual(Array.from(jsUnit(all)));
     // A larger call grows the memory; a smaller one after it must not see the larger one's tail.
     const big = randomBytes(300_000, 5);
@@ -108,13 +114,8 @@ describe('unitSimdSlots: output buffers and a scratch area in a private memory',
     const other = randomBytes(61, 51);
     // Lengths that are not multiples of 8: each part's eight-wide overrun is overwritten by the next.
     const parts = [slots.scratch.subarray(3, 16), other.subarray(0, 29), other.subarray(29), slots.scratch.subarray(100, 197), slots.scratch.subarray(0, 0)];
-    const total = parts.reduce((a, p) => a + p.length, 0);
-    const all = new Uint8Array(total);
-    let off = 0;
-    for (const p of parts) {
-      all.set(p, off);
-      off += p.length;
-    }
+    const all = concat(parts);
+    const total = all.length;
     const a = slots.convert(parts, total, 0);
     expect(Array.from(a)).toEqual(Array.from(jsUnit(all)));
     // The other slot leaves slot 0 alone; the same slot again overwrites it.

@@ -2,9 +2,9 @@
  * AssemblyScript source of the attack-step kernel (compiled by `npm run build:wasm` into
  * ../step.generated.ts). Why WebAssembly SIMD: a projected sign step is a few float32 ops per
  * pixel, but in JavaScript every op needs Math.fround and the sign is a data-dependent branch
- * (gradient signs are random), so the loop ran at ~25 ns per element — ~9 ms per ResNet-style batch
- * of 128, a fifth of a PGD step's time. In f32x4 the same ops are native float32 and the selects
- * are masks: the same bytes (test/adversarial/linf-step.test.ts), ~20× faster.
+ * (gradient signs are random), so the loop ran at ~25 ns per element. In f32x4 the same ops are
+ * native float32 and the selects are masks: the same bytes (test/adversarial/linf-step.test.ts);
+ * bench/gradients.ts times both paths on a ResNet-style batch (BENCHMARKS.md, exact-gradients section).
  * pmin/pmax are the ternary minimum/maximum (b < a ? b : a), which is exactly the JavaScript
  * clamps' handling of NaN and −0; no relaxed SIMD, no FMA, so every engine gives the same bytes.
  */
