@@ -39,13 +39,23 @@ export function u8ToF64(src: usize, dst: usize, n: i32): void {
 /**
  * dst[i] = uint8(clip(src[i], 0, hi) · scale), truncating as a Uint8Array store (and numpy's uint8 cast) of a
  * value in [0, 255] does. `scale` 255 with `hi` 1 is imagecorruptions' `np.clip(x, 0, 1) * 255`; `scale` 1
- * with `hi` 255 its `np.clip(x, 0, 255)`.
+ * with `hi` 255 its `np.clip(x, 0, 255)` (hi · scale ≤ 255: the callers' two cases).
  */
 export function clipScaleU8(src: usize, dst: usize, n: i32, hi: f64, scale: f64): void {
   const lo2 = f64x2.splat(0);
   const hi2 = f64x2.splat(hi);
   const s2 = f64x2.splat(scale);
   let i = 0;
+  // sixteen values per iteration: the truncated lanes (0..255) are packed with saturating narrows, which
+  // leave them unchanged, and stored as one vector instead of lane by lane
+  for (; i + 16 <= n; i += 16) {
+    const p = src + (<usize>i << 3);
+    const q0 = v128.shuffle<i32>(clipScaleLanes(p, 0, lo2, hi2, s2), clipScaleLanes(p, 16, lo2, hi2, s2), 0, 1, 4, 5);
+    const q1 = v128.shuffle<i32>(clipScaleLanes(p, 32, lo2, hi2, s2), clipScaleLanes(p, 48, lo2, hi2, s2), 0, 1, 4, 5);
+    const q2 = v128.shuffle<i32>(clipScaleLanes(p, 64, lo2, hi2, s2), clipScaleLanes(p, 80, lo2, hi2, s2), 0, 1, 4, 5);
+    const q3 = v128.shuffle<i32>(clipScaleLanes(p, 96, lo2, hi2, s2), clipScaleLanes(p, 112, lo2, hi2, s2), 0, 1, 4, 5);
+    v128.store(dst + <usize>i, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(q0, q1), i16x8.narrow_i32x4_u(q2, q3)));
+  }
   for (; i + 4 <= n; i += 4) {
     const p = src + (<usize>i << 3);
     // pmax/pmin: no NaN here; −0 stays −0 and truncates to 0 like the JavaScript store
@@ -64,6 +74,11 @@ export function clipScaleU8(src: usize, dst: usize, n: i32, hi: f64, scale: f64)
     v = v < 0 ? 0 : v > hi ? hi : v;
     store<u8>(dst + <usize>i, <u8><u32>(v * scale));
   }
+}
+
+/** Lanes 0, 1 of i32x4: the two float64 at `p + off` clipped to [lo, hi], scaled and truncated, as clipScaleU8. */
+@inline function clipScaleLanes(p: usize, off: usize, lo2: v128, hi2: v128, s2: v128): v128 {
+  return i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(v128.load(p + off), lo2), hi2), s2));
 }
 
 /** Round every float64 to float32 in place (scipy stores a float32 filter's intermediate as float32). */
@@ -760,11 +775,21 @@ export function resizeV(tmp: usize, out: usize, rh: i32, n: i32, taps: i32, rowO
  * + 0.5), v = f32(f32(keep·x) + f32(mix·max(x, gray))) + layer[p] + layer[n − 1 − p], clip · 255 into `dst`.
  */
 export function snowFinish(src: usize, blurred: usize, layer: usize, dst: usize, h: i32, w: i32, lw: i32, keep: f64, mix: f64, table: usize): void {
+  const z2 = f64x2.splat(0);
+  const t2 = f64x2.splat(255);
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let v = jsRound(load<f64>(blurred + (<usize>(y * lw + x) << 3)) * 255);
+    const bRow = blurred + (<usize>(y * lw) << 3);
+    const lRow = layer + (<usize>(y * w) << 3);
+    let x = 0;
+    // two columns per f64x2 (round, clamp and divide lane by lane: the scalar steps below)
+    for (; x + 2 <= w; x += 2) {
+      const o = <usize>x << 3;
+      v128.store(lRow + o, f64x2.div(f64x2.pmin(f64x2.pmax(jsRound2(f64x2.mul(v128.load(bRow + o), t2)), z2), t2), t2));
+    }
+    for (; x < w; x++) {
+      let v = jsRound(load<f64>(bRow + (<usize>x << 3)) * 255);
       v = v < 0 ? 0 : v > 255 ? 255 : v;
-      store<f64>(layer + (<usize>(y * w + x) << 3), v / 255);
+      store<f64>(lRow + (<usize>x << 3), v / 255);
     }
   }
   const n = h * w;
@@ -870,11 +895,39 @@ export function spatterEdgesDistance(l8: usize, map: usize, dist: usize, h: i32,
     const t = pad + <usize>(y * W);
     const m = t + <usize>W;
     const b = m + <usize>W;
-    let vl = <i32>load<u8>(t) + 2 * <i32>load<u8>(m) + <i32>load<u8>(b);
-    let el = <i32>load<u8>(b) - <i32>load<u8>(t);
-    let vc = <i32>load<u8>(t, 1) + 2 * <i32>load<u8>(m, 1) + <i32>load<u8>(b, 1);
-    let ec = <i32>load<u8>(b, 1) - <i32>load<u8>(t, 1);
-    for (let x = 0; x < w; x++) {
+    let x0 = 0;
+    // eight pixels per iteration in i16 lanes (|gx|, |gy| ≤ 1020), widened to the int32 outputs: the integer
+    // values of the scalar loop below
+    for (; x0 + 8 <= w; x0 += 8) {
+      const xx = <usize>x0;
+      const tl = v128.load8x8_u(t + xx);
+      const tc = v128.load8x8_u(t + xx + 1);
+      const tr = v128.load8x8_u(t + xx + 2);
+      const ml = v128.load8x8_u(m + xx);
+      const mr = v128.load8x8_u(m + xx + 2);
+      const bl = v128.load8x8_u(b + xx);
+      const bc = v128.load8x8_u(b + xx + 1);
+      const br = v128.load8x8_u(b + xx + 2);
+      const gx = i16x8.sub(i16x8.add(i16x8.add(tr, i16x8.shl(mr, 1)), br), i16x8.add(i16x8.add(tl, i16x8.shl(ml, 1)), bl));
+      const gy = i16x8.add(i16x8.add(i16x8.sub(bl, tl), i16x8.shl(i16x8.sub(bc, tc), 1)), i16x8.sub(br, tr));
+      const mg = i16x8.add(i16x8.abs(gx), i16x8.abs(gy));
+      const q = <usize>(y * w + x0) << 2;
+      v128.store(gxp + q, i32x4.extend_low_i16x8_s(gx));
+      v128.store(gxp + q, i32x4.extend_high_i16x8_s(gx), 16);
+      v128.store(gyp + q, i32x4.extend_low_i16x8_s(gy));
+      v128.store(gyp + q, i32x4.extend_high_i16x8_s(gy), 16);
+      const mq = mag + (<usize>((y + 1) * W + x0 + 1) << 2);
+      v128.store(mq, i32x4.extend_low_i16x8_s(mg));
+      v128.store(mq, i32x4.extend_high_i16x8_s(mg), 16);
+    }
+    const t0 = t + <usize>x0;
+    const m0 = m + <usize>x0;
+    const b0 = b + <usize>x0;
+    let vl = <i32>load<u8>(t0) + 2 * <i32>load<u8>(m0) + <i32>load<u8>(b0);
+    let el = <i32>load<u8>(b0) - <i32>load<u8>(t0);
+    let vc = <i32>load<u8>(t0, 1) + 2 * <i32>load<u8>(m0, 1) + <i32>load<u8>(b0, 1);
+    let ec = <i32>load<u8>(b0, 1) - <i32>load<u8>(t0, 1);
+    for (let x = x0; x < w; x++) {
       const xx = <usize>x;
       const tr = <i32>load<u8>(t + xx, 2);
       const mr = <i32>load<u8>(m + xx, 2);
@@ -947,7 +1000,10 @@ export function spatterEdgesDistance(l8: usize, map: usize, dist: usize, h: i32,
   // chamfer distance (distanceTransform5): far cells around, 0 on edges
   const PW = w + 4;
   const total = (h + 4) * PW;
-  for (let i = 0; i < total; i++) store<f64>(plane + (<usize>i << 3), 1e20);
+  const far = f64x2.splat(1e20);
+  let i = 0;
+  for (; i + 2 <= total; i += 2) v128.store(plane + (<usize>i << 3), far);
+  for (; i < total; i++) store<f64>(plane + (<usize>i << 3), 1e20);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       if (load<u8>(map + <usize>(y * w + x)) == 2) store<f64>(plane + (<usize>((y + 2) * PW + x + 2) << 3), 0);
@@ -972,6 +1028,8 @@ export function spatterEdgesDistance(l8: usize, map: usize, dist: usize, h: i32,
  * eight candidates from rows r1 and r2 are the same cells with the same weights in both directions (the
  * neighbourhood is symmetric), so they are taken first for the whole row, two cells per f64x2, into `m`, and
  * only the candidate from the previous cell (+A) runs sequentially. A cell that is 0 stays 0 either way.
+ * pmin (b < a ? b : a, one instruction) is min here: the values are never NaN and never −0 (0, 1e20 and sums
+ * of positive weights), and equal values are the same value.
  */
 function chamferRow(d: usize, r: i32, r1: i32, r2: i32, w: i32, dir: i32, m: usize): void {
   const A = f64x2.splat(1);
@@ -984,13 +1042,13 @@ function chamferRow(d: usize, r: i32, r1: i32, r2: i32, w: i32, dir: i32, m: usi
   for (; x + 2 <= w; x += 2) {
     const o = <usize>x << 3;
     let v = v128.load(row + o);
-    v = f64x2.min(v, f64x2.add(v128.load(p + o - 8), C));
-    v = f64x2.min(v, f64x2.add(v128.load(p + o + 8), C));
-    v = f64x2.min(v, f64x2.add(v128.load(q + o - 16), C));
-    v = f64x2.min(v, f64x2.add(v128.load(q + o - 8), B));
-    v = f64x2.min(v, f64x2.add(v128.load(q + o), A));
-    v = f64x2.min(v, f64x2.add(v128.load(q + o + 8), B));
-    v = f64x2.min(v, f64x2.add(v128.load(q + o + 16), C));
+    v = f64x2.pmin(v, f64x2.add(v128.load(p + o - 8), C));
+    v = f64x2.pmin(v, f64x2.add(v128.load(p + o + 8), C));
+    v = f64x2.pmin(v, f64x2.add(v128.load(q + o - 16), C));
+    v = f64x2.pmin(v, f64x2.add(v128.load(q + o - 8), B));
+    v = f64x2.pmin(v, f64x2.add(v128.load(q + o), A));
+    v = f64x2.pmin(v, f64x2.add(v128.load(q + o + 8), B));
+    v = f64x2.pmin(v, f64x2.add(v128.load(q + o + 16), C));
     v128.store(m + o, v);
   }
   for (; x < w; x++) {
@@ -1042,18 +1100,43 @@ export function spatterShade(dist: usize, l8: usize, m: usize, h: i32, w: i32, p
   for (let y = -1; y <= h; y++) {
     const sy = dist + (<usize>((y < 0 ? y0 : y >= h ? y1 : y) * w) << 2);
     const o = plane + (<usize>((y + 1) * PW) << 3);
-    for (let x = 0; x < w; x++) store<f64>(o + (<usize>(x + 1) << 3), <f64>load<f32>(sy + (<usize>x << 2)));
+    let x = 0;
+    for (; x + 2 <= w; x += 2) v128.store(o + (<usize>(x + 1) << 3), f64x2.promote_low_f32x4(v128.load64_zero(sy + (<usize>x << 2))));
+    for (; x < w; x++) store<f64>(o + (<usize>(x + 1) << 3), <f64>load<f32>(sy + (<usize>x << 2)));
     store<f64>(o, <f64>load<f32>(sy + (<usize>x0 << 2)));
     store<f64>(o + (<usize>(w + 1) << 3), <f64>load<f32>(sy + (<usize>x1 << 2)));
   }
+  const nine = f64x2.splat(9);
   for (let y = 0; y < h; y++) {
     const t = plane + (<usize>(y * PW) << 3);
     const mm = t + (<usize>PW << 3);
     const b = mm + (<usize>PW << 3);
-    for (let x = 0; x < w; x++) {
+    const d = d8 + <usize>(y * w);
+    let x = 0;
+    // four pixels per iteration, two per f64x2: each lane sums its nine values in the scalar order below, and
+    // the two independent chains of eight dependent additions overlap
+    for (; x + 4 <= w; x += 4) {
+      const o = <usize>x << 3;
+      const p = t + o;
+      const q = mm + o;
+      const r = b + o;
+      let s0 = f64x2.add(f64x2.add(v128.load(p), v128.load(p, 8)), v128.load(p, 16));
+      let s1 = f64x2.add(f64x2.add(v128.load(p, 16), v128.load(p, 24)), v128.load(p, 32));
+      s0 = f64x2.add(f64x2.add(f64x2.add(s0, v128.load(q)), v128.load(q, 8)), v128.load(q, 16));
+      s1 = f64x2.add(f64x2.add(f64x2.add(s1, v128.load(q, 16)), v128.load(q, 24)), v128.load(q, 32));
+      s0 = f64x2.add(f64x2.add(f64x2.add(s0, v128.load(r)), v128.load(r, 8)), v128.load(r, 16));
+      s1 = f64x2.add(f64x2.add(f64x2.add(s1, v128.load(r, 16)), v128.load(r, 24)), v128.load(r, 32));
+      // float32(s / 9) in 0..20, truncated: lanes packed to bytes (unchanged by the saturating narrows)
+      const v0 = i32x4.trunc_sat_f32x4_u(f32x4.demote_f64x2_zero(f64x2.div(s0, nine)));
+      const v1 = i32x4.trunc_sat_f32x4_u(f32x4.demote_f64x2_zero(f64x2.div(s1, nine)));
+      const v = v128.shuffle<i32>(v0, v1, 0, 1, 4, 5);
+      const b16 = i16x8.narrow_i32x4_u(v, v);
+      store<u32>(d + <usize>x, i32x4.extract_lane(i8x16.narrow_i16x8_u(b16, b16), 0));
+    }
+    for (; x < w; x++) {
       const o = <usize>x << 3;
       const s = load<f64>(t + o) + load<f64>(t + o, 8) + load<f64>(t + o, 16) + load<f64>(mm + o) + load<f64>(mm + o, 8) + load<f64>(mm + o, 16) + load<f64>(b + o) + load<f64>(b + o, 8) + load<f64>(b + o, 16);
-      store<u8>(d8 + <usize>(y * w + x), <u8><u32>(<f32>(s / 9)));
+      store<u8>(d + <usize>x, <u8><u32>(<f32>(s / 9)));
     }
   }
   // equalizeHist
@@ -1082,7 +1165,17 @@ export function spatterShade(dist: usize, l8: usize, m: usize, h: i32, w: i32, p
     const t = pad + <usize>(y * PW);
     const mm = t + <usize>PW;
     const b = mm + <usize>PW;
-    for (let x = 0; x < w; x++) {
+    let x = 0;
+    // eight pixels in i16 lanes (|s| ≤ 1020); the unsigned saturating narrow is the clamp to 0..255
+    for (; x + 8 <= w; x += 8) {
+      const xx = <usize>x;
+      const s = i16x8.add(
+        i16x8.sub(i16x8.sub(i16x8.sub(i16x8.add(v128.load8x8_u(mm + xx + 1), v128.load8x8_u(mm + xx + 2)), i16x8.shl(v128.load8x8_u(t + xx), 1)), v128.load8x8_u(t + xx + 1)), v128.load8x8_u(mm + xx)),
+        i16x8.add(v128.load8x8_u(b + xx + 1), i16x8.shl(v128.load8x8_u(b + xx + 2), 1)),
+      );
+      store<u64>(emb + <usize>(y * w + x), i64x2.extract_lane(i8x16.narrow_i16x8_u(s, s), 0));
+    }
+    for (; x < w; x++) {
       const xx = <usize>x;
       const s = -2 * <i32>load<u8>(t + xx) - <i32>load<u8>(t + xx, 1) - <i32>load<u8>(mm + xx) + <i32>load<u8>(mm + xx, 1) + <i32>load<u8>(mm + xx, 2) + <i32>load<u8>(b + xx, 1) + 2 * <i32>load<u8>(b + xx, 2);
       store<u8>(emb + <usize>(y * w + x), <u8>(s <= 0 ? 0 : s >= 255 ? 255 : s));
@@ -1091,11 +1184,38 @@ export function spatterShade(dist: usize, l8: usize, m: usize, h: i32, w: i32, p
   // boxBlur3U8 (integer 3×3 sum / 9), rounded, times l8, as float32 (exact: integers below 2²⁴)
   pad1(emb, pad, h, w, true);
   let max: f64 = 0;
+  // round(s / 9) of an integer s in 0..2295 is floor((s + 4) / 9) (s / 9 is never a tie, and its float64
+  // quotient is far from one), and that is ((s + 4) · 7282) >> 16 for all those s (checked exhaustively); the
+  // product l8 · round(s / 9) ≤ 65025 is an exact integer in float32 and float64: so the vector path is integer
+  const four = i32x4.splat(4);
+  const magic = i32x4.splat(7282);
+  let vmax = i32x4.splat(0);
   for (let y = 0; y < h; y++) {
     const t = pad + <usize>(y * PW);
     const mm = t + <usize>PW;
     const b = mm + <usize>PW;
-    for (let x = 0; x < w; x++) {
+    let x = 0;
+    for (; x + 8 <= w; x += 8) {
+      const xx = <usize>x;
+      const s = i16x8.add(
+        i16x8.add(i16x8.add(v128.load8x8_u(t + xx), v128.load8x8_u(mm + xx)), v128.load8x8_u(b + xx)),
+        i16x8.add(
+          i16x8.add(i16x8.add(v128.load8x8_u(t + xx + 1), v128.load8x8_u(mm + xx + 1)), v128.load8x8_u(b + xx + 1)),
+          i16x8.add(i16x8.add(v128.load8x8_u(t + xx + 2), v128.load8x8_u(mm + xx + 2)), v128.load8x8_u(b + xx + 2)),
+        ),
+      );
+      const q = y * w + x;
+      const l = v128.load8x8_u(l8 + <usize>q);
+      const vlo = i32x4.mul(i32x4.extend_low_i16x8_u(l), i32x4.shr_u(i32x4.mul(i32x4.add(i32x4.extend_low_i16x8_u(s), four), magic), 16));
+      const vhi = i32x4.mul(i32x4.extend_high_i16x8_u(l), i32x4.shr_u(i32x4.mul(i32x4.add(i32x4.extend_high_i16x8_u(s), four), magic), 16));
+      vmax = i32x4.max_s(vmax, i32x4.max_s(vlo, vhi));
+      const o = m + (<usize>q << 3);
+      v128.store(o, f64x2.convert_low_i32x4_s(vlo));
+      v128.store(o, f64x2.convert_low_i32x4_s(v128.shuffle<i32>(vlo, vlo, 2, 3, 0, 1)), 16);
+      v128.store(o, f64x2.convert_low_i32x4_s(vhi), 32);
+      v128.store(o, f64x2.convert_low_i32x4_s(v128.shuffle<i32>(vhi, vhi, 2, 3, 0, 1)), 48);
+    }
+    for (; x < w; x++) {
       const xx = <usize>x;
       const s = <i32>load<u8>(t + xx) + <i32>load<u8>(mm + xx) + <i32>load<u8>(b + xx) + (<i32>load<u8>(t + xx, 1) + <i32>load<u8>(mm + xx, 1) + <i32>load<u8>(b + xx, 1)) + (<i32>load<u8>(t + xx, 2) + <i32>load<u8>(mm + xx, 2) + <i32>load<u8>(b + xx, 2));
       const q = y * w + x;
@@ -1104,6 +1224,11 @@ export function spatterShade(dist: usize, l8: usize, m: usize, h: i32, w: i32, p
       if (v > max) max = v;
     }
   }
+  for (let lane = 0; lane < 4; lane++) {
+    const vm = <f64>i32x4.extract_lane(v128.shuffle<i32>(vmax, vmax, 0, 1, 2, 3), 0);
+    if (vm > max) max = vm;
+    vmax = v128.shuffle<i32>(vmax, vmax, 1, 2, 3, 0);
+  }
   return max;
 }
 
@@ -1111,7 +1236,33 @@ export function spatterShade(dist: usize, l8: usize, m: usize, h: i32, w: i32, p
 export function spatterWaterBlend(src: usize, m: usize, dst: usize, n: i32, max: f64, intensity: f64, table: usize): void {
   const c0: f64 = 175.0 / 255.0;
   const c1: f64 = 238.0 / 255.0;
-  for (let i = 0; i < n; i++) {
+  // two pixels per iteration, one per f64x2 lane (the per-lane operations are the scalar ones below)
+  const MAX = f64x2.splat(max);
+  const INT = f64x2.splat(intensity);
+  const C0 = f64x2.splat(c0);
+  const C1 = f64x2.splat(c1);
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  const s255 = f64x2.splat(255);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const mi = max > 0 ? f64x2.mul(f64x2.div(v128.load(m + (<usize>i << 3)), MAX), INT) : zero;
+    const s = src + <usize>i * 3;
+    const r = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(table + (<usize>load<u8>(s) << 2))), 1, <f64>load<f32>(table + (<usize>load<u8>(s, 3) << 2)));
+    const g = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(table + (<usize>load<u8>(s, 1) << 2))), 1, <f64>load<f32>(table + (<usize>load<u8>(s, 4) << 2)));
+    const b = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(table + (<usize>load<u8>(s, 2) << 2))), 1, <f64>load<f32>(table + (<usize>load<u8>(s, 5) << 2)));
+    const i0 = i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(f64x2.add(r, f64x2.mul(mi, C0)), zero), one), s255));
+    const i1 = i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(f64x2.add(g, f64x2.mul(mi, C1)), zero), one), s255));
+    const i2 = i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(f64x2.add(b, f64x2.mul(mi, C1)), zero), one), s255));
+    const o = dst + <usize>i * 3;
+    store<u8>(o, <u8>i32x4.extract_lane(i0, 0));
+    store<u8>(o, <u8>i32x4.extract_lane(i1, 0), 1);
+    store<u8>(o, <u8>i32x4.extract_lane(i2, 0), 2);
+    store<u8>(o, <u8>i32x4.extract_lane(i0, 1), 3);
+    store<u8>(o, <u8>i32x4.extract_lane(i1, 1), 4);
+    store<u8>(o, <u8>i32x4.extract_lane(i2, 1), 5);
+  }
+  for (; i < n; i++) {
     const mi = max > 0 ? (load<f64>(m + (<usize>i << 3)) / max) * intensity : 0;
     const s = src + <usize>i * 3;
     let v0 = <f64>load<f32>(table + (<usize>load<u8>(s) << 2)) + mi * c0;
