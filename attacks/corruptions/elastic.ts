@@ -1,8 +1,9 @@
 import { borderIndex } from './kernels/border.js';
-import { gaussianFilter } from './kernels/gaussian.js';
+import { gaussianFilter, gaussianInWasm } from './kernels/gaussian.js';
+import type { Rng } from '../../src/random.js';
 import type { CorruptionFn } from './types.js';
 import { UNIT, UNIT_F32_TABLE } from './unit-range.js';
-import { layout, wasmKernels } from './wasm/loader.js';
+import { wasmKernels } from './wasm/loader.js';
 
 /**
  * scipy.ndimage.map_coordinates(order=1, mode='reflect') at one (y, x) on channel k of an H×W×3 float
@@ -65,10 +66,10 @@ export const elasticTransform: CorruptionFn = (img, s, { rng, params, parameterS
     const alpha = p[0];
     const max = h * 0.005;
     const sigma: [number, number] = [h * 0.01, w * 0.01];
+    const fast = elasticWasm(data, h, w, max, sigma, alpha, rng);
+    if (fast) return fast;
     dx = displacement(h, w, max, sigma, alpha, rng);
     dy = displacement(h, w, max, sigma, alpha, rng);
-    const fast = elasticSampleWasm(data, h, w, dx, dy);
-    if (fast) return fast;
     image = unitImage();
   }
   // written straight to uint8 (the store truncates, as the final cast does)
@@ -166,21 +167,27 @@ function solveAffine(src: number[][], dst: number[][]): number[] {
 }
 
 /**
- * The resampling of elasticTransform (ImageNet-C path: the image is float32(x/255)) in the WebAssembly
- * kernels: the same float64 interpolation per channel, rounded to float32, clipped and scaled. Null without them.
+ * The ImageNet-C path of elasticTransform in the WebAssembly kernels' memory, from the draws on: the same
+ * uniforms (dx's field, then dy's) written straight into the kernels' memory, the same Gaussian passes, the
+ * float32 scaling (scaleToF32), then the resampling of the float32(x/255) image — the same float64
+ * interpolation per channel, rounded to float32, clipped and scaled — with no JavaScript copies between the
+ * stages. Null (nothing drawn) without the kernels.
  */
-function elasticSampleWasm(data: Uint8Array, h: number, w: number, dx: Float32Array, dy: Float32Array): Uint8Array | null {
+function elasticWasm(data: Uint8Array, h: number, w: number, max: number, sigma: [number, number], alpha: number, rng: Rng): Uint8Array | null {
   const k = wasmKernels();
   if (!k) return null;
   const npix = h * w;
-  const at = layout(k, [npix * 3, 1024, npix * 16, npix * 4, npix * 4]);
-  if (!at) return null;
-  const [bytes, table, image, dxAt, dyAt] = at;
+  const g = gaussianInWasm(k, [npix * 3, 1024, npix * 16, npix * 4, npix * 4], h, w, 1, sigma, 'reflect', 3, false);
+  if (!g) return null;
+  const [bytes, table, image, dxAt, dyAt, a] = g.at;
   const buf = k.memory.buffer;
+  const u = new Float64Array(buf, a, npix);
+  for (const field of [dxAt, dyAt]) {
+    for (let i = 0; i < npix; i++) u[i] = rng.uniform(-max, max);
+    k.scaleToF32(g.run(), field, npix, alpha);
+  }
   new Uint8Array(buf, bytes, npix * 3).set(data);
   new Float32Array(buf, table, 256).set(UNIT_F32_TABLE);
-  new Float32Array(buf, dxAt, npix).set(dx);
-  new Float32Array(buf, dyAt, npix).set(dy);
   k.rgbToRgbxF32(bytes, image, npix, table);
   k.elasticSample(image, dxAt, dyAt, bytes, h, w);
   return new Uint8Array(buf, bytes, npix * 3).slice();

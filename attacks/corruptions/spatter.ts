@@ -1,9 +1,10 @@
 import { boxBlur3F32, boxBlur3U8, canny, CANNY_TG22, distanceTransform5, equalizeHist, filter3x3U8 } from './kernels/cv-morph.js';
-import { gaussianFilter } from './kernels/gaussian.js';
+import { gaussianFilter, gaussianInWasm } from './kernels/gaussian.js';
 import { zigguratNormal } from './kernels/normal.js';
+import type { Rng } from '../../src/random.js';
 import type { CorruptionFn } from './types.js';
 import { UNIT_F32, UNIT_F32_TABLE } from './unit-range.js';
-import { layout, wasmKernels } from './wasm/loader.js';
+import { wasmKernels } from './wasm/loader.js';
 
 /**
  * imagecorruptions spatter. A liquid layer N(loc, scale) is smoothed (gaussian σ) and thresholded.
@@ -16,6 +17,10 @@ export const spatter: CorruptionFn = (img, s, { rng, params }) => {
   const [loc, scale, sigma, threshold, intensity, mode] = params.spatter[s - 1];
   const { width: w, height: h, data } = img;
   const n = h * w;
+  if (mode === 0) {
+    const fast = spatterWaterWasm(data, h, w, loc, scale, sigma, threshold, intensity, rng);
+    if (fast) return fast;
+  }
   const raw = new Float64Array(n);
   for (let i = 0; i < n; i++) raw[i] = loc + scale * zigguratNormal(rng);
   const liquid = gaussianFilter(raw, h, w, 1, sigma, 'nearest', 4);
@@ -25,8 +30,6 @@ export const spatter: CorruptionFn = (img, s, { rng, params }) => {
   // float32(v/255) takes 256 values: looked up instead of divided per element
   const unit = UNIT_F32;
   if (mode === 0) {
-    const fast = spatterWaterWasm(liquid, data, h, w, intensity);
-    if (fast) return fast;
     const l8 = new Uint8Array(n);
     for (let i = 0; i < n; i++) l8[i] = Math.trunc(liquid[i] * 255) & 255; // numpy astype(uint8) wraps
     const edges = canny(l8, h, w, 50, 150);
@@ -82,37 +85,51 @@ export const spatter: CorruptionFn = (img, s, { rng, params }) => {
 };
 
 /**
- * The water mode from the thresholded liquid layer on, in the WebAssembly kernels: every step as the
- * JavaScript one above (integer where that is integer, the same float64 / float32 steps elsewhere), so the
- * same bytes. Null without the kernels.
+ * The water mode in the WebAssembly kernels, from the draws on: the same normals written straight into the
+ * kernels' memory, the same Gaussian passes and threshold, then every step as the JavaScript one above (integer
+ * where that is integer, the same float64 / float32 steps elsewhere), so the same bytes, with no JavaScript
+ * copies between the stages. Null (nothing drawn) without the kernels.
  */
-function spatterWaterWasm(liquid: Float64Array, data: Uint8Array, h: number, w: number, intensity: number): Uint8Array | null {
+function spatterWaterWasm(data: Uint8Array, h: number, w: number, loc: number, scale: number, sigma: number, threshold: number, intensity: number, rng: Rng): Uint8Array | null {
   const k = wasmKernels();
   if (!k) return null;
   const n = h * w;
   const padded = (h + 2) * (w + 2);
-  const at = layout(k, [
-    n * 8, // liquid, later the shading m
-    n, // l8
-    n, // canny map
-    n * 4, // clipped distances
-    padded, // 1-pixel padded bytes
-    n * 4, // gx
-    n * 4, // gy
-    padded * 4, // magnitudes
-    Math.max(n * 4, w * 8), // stack; also one row of float64 scratch for the distance pass (h = 1: more than n int32)
-    Math.max((h + 4) * (w + 4), padded) * 8, // distance plane, later the padded distances
-    n, // d8
-    n, // eq
-    n, // emb
-    1280, // histogram + LUT
-    n * 3, // pixels
-    1024, // float32(v/255)
-  ]);
-  if (!at) return null;
-  const [lq, l8, map, dist, pad, gx, gy, mag, stack, plane, d8, eq, emb, hist, bytes, table] = at;
+  const g = gaussianInWasm(
+    k,
+    [
+      n, // l8
+      n, // canny map
+      n * 4, // clipped distances
+      padded, // 1-pixel padded bytes
+      n * 4, // gx
+      n * 4, // gy
+      padded * 4, // magnitudes
+      Math.max(n * 4, w * 8), // stack; also one row of float64 scratch for the distance pass (h = 1: more than n int32)
+      Math.max((h + 4) * (w + 4), padded) * 8, // distance plane, later the padded distances
+      n, // d8
+      n, // eq
+      n, // emb
+      1280, // histogram + LUT
+      n * 3, // pixels
+      1024, // float32(v/255)
+    ],
+    h,
+    w,
+    1,
+    sigma,
+    'nearest',
+    4,
+    false,
+  );
+  if (!g) return null;
+  const [l8, map, dist, pad, gx, gy, mag, stack, plane, d8, eq, emb, hist, bytes, table, a] = g.at;
   const buf = k.memory.buffer;
-  new Float64Array(buf, lq, n).set(liquid);
+  const raw = new Float64Array(buf, a, n);
+  for (let i = 0; i < n; i++) raw[i] = loc + scale * zigguratNormal(rng);
+  // the liquid layer (float64), later the shading m
+  const lq = g.run();
+  k.zeroBelow(lq, n, threshold);
   new Uint8Array(buf, bytes, n * 3).set(data);
   new Float32Array(buf, table, 256).set(UNIT_F32_TABLE);
   k.spatterL8(lq, l8, n);

@@ -278,10 +278,12 @@ function passTables(sigma: number, truncate: number, size: number, mode: BorderM
 }
 
 /**
- * The Gaussian filter in the WebAssembly kernels' memory: `load` fills the float64 input at byte offset
- * `a` (n values), the result is left at `a` too. Returns false (nothing done) without the kernels or memory.
+ * The Gaussian filter in the WebAssembly kernels' memory, laid out after the caller's `extra` buffers: `at`
+ * holds their offsets, then `a`, the float64 input (h·w·c values) the caller fills; `run()` filters it (it may
+ * overwrite `a`) and returns the offset of the float64 result. `run` may be called again after refilling `a`.
+ * Null without the memory.
  */
-function gaussianInWasm(
+export function gaussianInWasm(
   k: WasmKernels,
   extra: number[],
   h: number,

@@ -12,6 +12,8 @@ export interface KernelExports {
   u8ToF64(src: number, dst: number, n: number): void;
   clipScaleU8(src: number, dst: number, n: number, hi: number, scale: number): void;
   roundF32(p: number, n: number): void;
+  scaleToF32(src: number, dst: number, n: number, scale: number): void;
+  zeroBelow(p: number, n: number, threshold: number): void;
   gaussY(src: number, dst: number, n: number, h: number, wts: number, r: number, rows: number): void;
   gaussX(src: number, dst: number, h: number, w: number, c: number, wts: number, r: number, cols: number, line: number): void;
   gaussYX(src: number, dst: number, h: number, w: number, c: number, wy: number, ry: number, rows: number, wx: number, rx: number, cols: number, tmp: number, line: number, f32: number): void;

@@ -81,6 +81,34 @@ export function clipScaleU8(src: usize, dst: usize, n: i32, hi: f64, scale: f64)
   return i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(v128.load(p + off), lo2), hi2), s2));
 }
 
+/** dst[i] = float32(src[i] · scale) (float64 in, float32 out: a Float32Array store of the float64 product). */
+export function scaleToF32(src: usize, dst: usize, n: i32, scale: f64): void {
+  const s2 = f64x2.splat(scale);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const p = src + (<usize>i << 3);
+    const lo = f32x4.demote_f64x2_zero(f64x2.mul(v128.load(p), s2));
+    const hi = f32x4.demote_f64x2_zero(f64x2.mul(v128.load(p, 16), s2));
+    v128.store(dst + (<usize>i << 2), v128.shuffle<i64>(lo, hi, 0, 2));
+  }
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), <f32>(load<f64>(src + (<usize>i << 3)) * scale));
+}
+
+/** p[i] = 0 where p[i] < threshold (float64, in place). */
+export function zeroBelow(p: usize, n: i32, threshold: f64): void {
+  const t2 = f64x2.splat(threshold);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const q = p + (<usize>i << 3);
+    const v = v128.load(q);
+    v128.store(q, v128.andnot(v, f64x2.lt(v, t2)));
+  }
+  for (; i < n; i++) {
+    const q = p + (<usize>i << 3);
+    if (load<f64>(q) < threshold) store<f64>(q, 0);
+  }
+}
+
 /** Round every float64 to float32 in place (scipy stores a float32 filter's intermediate as float32). */
 export function roundF32(p: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
