@@ -45,6 +45,27 @@ export class Rng {
     return result;
   }
 
+  /**
+   * Copy the 128-bit generator state into `to[at..at+3]`, so a WebAssembly loop can continue this stream
+   * (attacks/corruptions/wasm/noise-loader.ts); `loadState` takes the advanced state back. The cached spare
+   * of `normal()` is not part of it: it stays with this object.
+   */
+  saveState(to: Int32Array, at = 0): void {
+    to[at] = this.s0;
+    to[at + 1] = this.s1;
+    to[at + 2] = this.s2;
+    to[at + 3] = this.s3;
+  }
+
+  /** Continue from a state written by `saveState` (or a WebAssembly loop that advanced it). */
+  loadState(from: Int32Array, at = 0): void {
+    // int32 words: every operation of nextUint32 works modulo 2³², so signed and unsigned words are the same state
+    this.s0 = from[at] | 0;
+    this.s1 = from[at + 1] | 0;
+    this.s2 = from[at + 2] | 0;
+    this.s3 = from[at + 3] | 0;
+  }
+
   /** Uniform double in [0, 1) with 53 random bits. */
   next(): number {
     const hi = this.nextUint32() >>> 5; // 27 bits
