@@ -1,10 +1,14 @@
 import { zigguratNormal } from './kernels/normal.js';
 import type { CorruptionFn } from './types.js';
+import { gaussianNoiseWasm, impulseNoiseWasm, shotNoiseWasm } from './wasm/noise-loader.js';
 
 /** imagecorruptions gaussian_noise: clip(x/255 + N(0, c²), 0, 1)·255 per element. */
 export const gaussianNoise: CorruptionFn = (img, s, { rng, params }) => {
   const c = params.gaussian_noise[s - 1];
   const src = img.data;
+  // the same loop in WebAssembly (wasm/src/noise.ts): same draws, same bytes; this one is the fallback
+  const fast = gaussianNoiseWasm(src, c, false, rng);
+  if (fast) return fast;
   // uint8 output: the store truncates, as the reference's final cast does
   const out = new Uint8Array(src.length);
   for (let i = 0; i < src.length; i++) out[i] = clip01(src[i] / 255 + c * zigguratNormal(rng)) * 255;
@@ -15,6 +19,8 @@ export const gaussianNoise: CorruptionFn = (img, s, { rng, params }) => {
 export const speckleNoise: CorruptionFn = (img, s, { rng, params }) => {
   const c = params.speckle_noise[s - 1];
   const src = img.data;
+  const fast = gaussianNoiseWasm(src, c, true, rng);
+  if (fast) return fast;
   const out = new Uint8Array(src.length);
   for (let i = 0; i < src.length; i++) {
     const x = src[i] / 255;
@@ -31,6 +37,8 @@ export const speckleNoise: CorruptionFn = (img, s, { rng, params }) => {
 export const impulseNoise: CorruptionFn = (img, s, { rng, params }) => {
   const c = params.impulse_noise[s - 1];
   const src = img.data;
+  const fast = impulseNoiseWasm(src, c, rng);
+  if (fast) return fast;
   const out = new Uint8Array(src.length);
   for (let i = 0; i < src.length; i++) {
     const u = rng.next();
@@ -46,8 +54,11 @@ export const impulseNoise: CorruptionFn = (img, s, { rng, params }) => {
  */
 export const shotNoise: CorruptionFn = (img, s, { rng, params }) => {
   const c = params.shot_noise[s - 1];
-  const { cdf, start, guide, value } = poissonTables(c);
+  const tables = poissonTables(c);
   const src = img.data;
+  const fast = shotNoiseWasm(src, tables, rng);
+  if (fast) return fast;
+  const { cdf, start, guide, value } = tables;
   const out = new Uint8Array(src.length);
   for (let i = 0; i < src.length; i++) {
     const v = src[i];
@@ -71,6 +82,8 @@ interface PoissonTables {
   guide: Int32Array;
   /** clip(k/c, 0, 1)·255 for every k a table can return (looked up instead of divided per pixel) */
   value: Float64Array;
+  /** `value` as uint8, as the store truncates it: the WebAssembly kernel's output table */
+  valueU8: Uint8Array;
 }
 
 const GUIDE = 64;
@@ -109,7 +122,7 @@ function poissonTables(c: number): PoissonTables {
   for (let v = 0; v < 256; v++) longest = Math.max(longest, (v < 255 ? start[v + 1] : all.length) - start[v]);
   const value = new Float64Array(longest);
   for (let k = 0; k < longest; k++) value[k] = clip01(k / c) * 255;
-  const tables = { cdf: Float64Array.from(all), start, guide, value };
+  const tables = { cdf: Float64Array.from(all), start, guide, value, valueU8: Uint8Array.from(value) };
   poissonCache.set(c, tables);
   return tables;
 }

@@ -7,6 +7,7 @@ import type { Rng } from '../../src/random.js';
 import type { CorruptionFn } from './types.js';
 import { UNIT, UNIT_F32, UNIT_F32_TABLE } from './unit-range.js';
 import { layout, wasmKernels } from './wasm/loader.js';
+import { fogWasm } from './wasm/noise-loader.js';
 
 function nextPowerOf2(x: number): number {
   return x <= 1 ? 1 : 2 ** Math.ceil(Math.log2(x));
@@ -20,6 +21,9 @@ export const fog: CorruptionFn = (img, s, { rng, params }) => {
   const [scale, decay] = params.fog[s - 1];
   const { width: w, height: h, data } = img;
   const size = nextPowerOf2(Math.max(w, h, 3));
+  // the fractal and this loop in WebAssembly (wasm/src/noise.ts): same draws, same bytes; this is the fallback
+  const fast = fogWasm(data, w, h, size, scale, decay, rng);
+  if (fast) return fast;
   const plasma = plasmaFractal(size, decay, rng);
   let maxVal = 0;
   for (let i = 0; i < data.length; i++) if (data[i] > maxVal) maxVal = data[i];

@@ -33,6 +33,9 @@ const fn = new Float64Array(LAYERS);
   }
 }
 
+/** The tables, for the WebAssembly noise kernels (../wasm/noise-loader.ts), which must use these same doubles. */
+export const ZIGGURAT_TABLES = { kn, wn, fn } as const;
+
 /**
  * One N(0, 1) draw. The common case (one draw inside a layer's rectangle) is kept apart from the rare tail
  * and wedge cases so that V8 inlines it into the callers' per-pixel loops; same draws, same values.
