@@ -8,6 +8,10 @@ Not run by `npm run bench` (faultline's users need no Python). To reproduce, on 
   /usr/bin/python3 bench/reference/time_imagecorruptions.py DIR [runs] > bench/reference/imagecorruptions-ms.json
 
 Usage: time_imagecorruptions.py DIR [runs]   (DIR: folder holding the imagecorruptions package)
+       time_imagecorruptions.py DIR --serve   (used by `npm run bench` when FAULTLINE_IMAGECORRUPTIONS=DIR:
+       after a warm-up it prints one JSON line with versions, then answers each "round" line on stdin with one
+       JSON line of severity-3 timings {name: [ms astronaut, ms coffee]}, so the bench can alternate rounds of
+       faultline and of the reference and compare them under the same machine load)
 Times the public API imagecorruptions.corrupt(img_uint8, severity, name)
 (includes PIL.Image.fromarray wrap and final np.uint8 cast), per corruption,
 2 untimed warm-up passes over all combinations, then `runs` interleaved timed rounds;
@@ -28,7 +32,8 @@ cv2.setNumThreads(1)
 import imagecorruptions as ic
 from imagecorruptions import corruptions as icc
 
-RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 11
+SERVE = len(sys.argv) > 2 and sys.argv[2] == "--serve"
+RUNS = int(sys.argv[2]) if len(sys.argv) > 2 and not SERVE else 11
 IMAGES = {n: os.path.join(ROOT, "fixtures", "data", "images", f"{n}.png") for n in ("astronaut", "coffee")}
 NAMES = ic.get_corruption_names("all")
 assert len(NAMES) == 19, NAMES
@@ -53,6 +58,35 @@ for n, p in IMAGES.items():
     a = np.asarray(Image.open(p).convert("RGB"), dtype=np.uint8)
     assert a.shape == (224, 224, 3), a.shape
     imgs[n] = a
+
+
+def versions():
+    return {"numpy": np.__version__, "scipy": scipy.__version__,
+            "skimage": skimage.__version__, "cv2": cv2.__version__,
+            "PIL": PIL.__version__, "numba": numba.__version__,
+            "llvmlite": __import__("llvmlite").__version__}
+
+
+if SERVE:
+    for _ in range(2):   # warm-up, as below (severity 3 only)
+        for n, img in imgs.items():
+            for name in NAMES:
+                ic.corrupt(img, severity=3, corruption_name=name)
+    print(json.dumps({"ready": True, "versions": versions(), "cpu_model": cpu_model(),
+                      "python": sys.executable + " " + platform.python_version()}), flush=True)
+    for line in sys.stdin:
+        if line.strip() != "round":
+            break
+        out = {}
+        for name in NAMES:
+            ms = []
+            for n, img in imgs.items():
+                t0 = time.perf_counter()
+                ic.corrupt(img, severity=3, corruption_name=name)
+                ms.append((time.perf_counter() - t0) * 1e3)
+            out[name] = ms
+        print(json.dumps(out), flush=True)
+    sys.exit(0)
 
 SEVS = ("3", "1", "2", "4", "5")   # severity 3 first in each round (the main number)
 # Untimed warm-up pass over every (image, severity, corruption): numba JIT for glass_blur,
@@ -101,10 +135,7 @@ res = {
                 "python": sys.executable + " " + platform.python_version(),
                 "platform": platform.platform()},
     "loadavg": {"before": loadavg_before, "after": loadavg_after},
-    "versions": {"numpy": np.__version__, "scipy": scipy.__version__,
-                 "skimage": skimage.__version__, "cv2": cv2.__version__,
-                 "PIL": PIL.__version__, "numba": numba.__version__,
-                 "llvmlite": __import__("llvmlite").__version__},
+    "versions": versions(),
     "threads": {"env": {v: os.environ[v] for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                                                    "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")},
                 "cv2.getNumThreads": cv2.getNumThreads()},
