@@ -445,24 +445,24 @@ export class IdxDataset implements Dataset {
 function idxBatch(x: Batch, labels: Int32Array, idRows: Int32Array, first: number): DataBatch {
   let ids: string[] | null = null;
   let indices: number[] | null = null;
-  const batch = { x, labels, idRows, groups: {} } as Omit<DataBatch, 'ids' | 'indices'> as DataBatch;
-  Object.defineProperties(batch, {
-    ids: {
-      enumerable: true,
-      configurable: true,
-      get: () => (ids ??= Array.from(idRows, (r) => `row:${r}`)),
-      set: (v: string[]) => {
-        ids = v;
-      },
+  // Accessors in the literal (own, enumerable, configurable, like the data properties beside them):
+  // several times cheaper to create than Object.defineProperties, once per batch on the inference thread.
+  return {
+    x,
+    labels,
+    idRows,
+    groups: {},
+    get ids(): string[] {
+      return (ids ??= Array.from(idRows, (r) => `row:${r}`));
     },
-    indices: {
-      enumerable: true,
-      configurable: true,
-      get: () => (indices ??= Array.from({ length: labels.length }, (_, k) => first + k)),
-      set: (v: number[]) => {
-        indices = v;
-      },
+    set ids(v: string[]) {
+      ids = v;
     },
-  });
-  return batch;
+    get indices(): number[] {
+      return (indices ??= Array.from({ length: labels.length }, (_, k) => first + k));
+    },
+    set indices(v: number[]) {
+      indices = v;
+    },
+  };
 }
