@@ -1,11 +1,11 @@
 import { defocusBlurU8, defocusFilter } from './kernels/defocus.js';
-import { gaussianBlurU8, gaussianFilter } from './kernels/gaussian.js';
+import { gaussianBlurU8, gaussianFilter, gaussianInWasm } from './kernels/gaussian.js';
 import { motionBlur as motionBlurKernel, motionBlurU8 } from './kernels/motion.js';
 import { zoomBlurSum, zoomBlurU8 } from './kernels/zoom.js';
 import { npArange } from './params.js';
 import type { Rng } from '../../src/random.js';
 import type { CorruptionFn } from './types.js';
-import { layout, wasmKernels } from './wasm/loader.js';
+import { wasmKernels, withRngState } from './wasm/loader.js';
 import { clipScaleU8, toUnitFloat64, UNIT, unitFloat64 } from './unit-range.js';
 
 
@@ -33,11 +33,10 @@ export const glassBlur: CorruptionFn = (img, s, { rng, params }) => {
   const [sigma, delta, iterations] = params.glass_blur[s - 1];
   const h = img.height;
   const w = img.width;
+  const fast = glassBlurWasm(img.data, h, w, sigma, delta, iterations, rng);
+  if (fast) return fast;
   // uint8(blurred · 255), truncating (the blur of values in [0, 1] stays in [0, 1], so clipping first is moot)
-  const x = gaussianBlurU8(img.data, h, w, 3, sigma, 'nearest', 4) ?? clipScaleU8(gaussianFilter(toUnitFloat64(img), h, w, 3, sigma, 'nearest', 4));
-  if (glassMovesWasm(x, h, w, delta, iterations, rng)) {
-    return gaussianBlurU8(x, h, w, 3, sigma, 'nearest', 4) ?? clipScaleU8(gaussianFilter(unitFloat64(x), h, w, 3, sigma, 'nearest', 4));
-  }
+  const x = clipScaleU8(gaussianFilter(toUnitFloat64(img), h, w, 3, sigma, 'nearest', 4));
   // dx = floor(u32 · 2δ / 2³²) − δ: exactly uniform for span 2, 4, 8; bias < 1e-9 otherwise. u · (2δ/2³²)
   // is that same exact product (2δ/2³² is exact, the product fits 53 bits), and `| 0` floors it.
   const scale = (2 * delta) / 4294967296;
@@ -57,25 +56,28 @@ export const glassBlur: CorruptionFn = (img, s, { rng, params }) => {
       }
     }
   }
-  return gaussianBlurU8(x, h, w, 3, sigma, 'nearest', 4) ?? clipScaleU8(gaussianFilter(unitFloat64(x), h, w, 3, sigma, 'nearest', 4));
+  return clipScaleU8(gaussianFilter(unitFloat64(x), h, w, 3, sigma, 'nearest', 4));
 };
 
 /**
- * glass_blur's pixel moves in the WebAssembly kernels: the draws are made here, in the loop's order, into the
- * kernels' memory, and the kernel does the same moves. False (nothing done) without the kernels.
+ * glass_blur in the WebAssembly kernels' memory from start to end: blur, truncation to uint8, the pixel moves
+ * (their draws made by the kernel from the Rng's state, in the loop's order) and the second blur, with no
+ * JavaScript copies between the stages. Null (nothing drawn) without the kernels.
  */
-function glassMovesWasm(x: Uint8Array, h: number, w: number, delta: number, iterations: number, rng: Rng): boolean {
+function glassBlurWasm(data: Uint8Array, h: number, w: number, sigma: number, delta: number, iterations: number, rng: Rng): Uint8Array | null {
   const k = wasmKernels();
-  if (!k) return false;
-  const draws = 2 * iterations * Math.max(0, h - 2 * delta) * Math.max(0, w - 2 * delta);
-  const at = layout(k, [x.length, draws * 4]);
-  if (!at) return false;
-  const u = new Uint32Array(k.memory.buffer, at[1], draws);
-  for (let i = 0; i < draws; i++) u[i] = rng.nextUint32();
-  new Uint8Array(k.memory.buffer, at[0], x.length).set(x);
-  k.glassMoves(at[0], h, w, delta, iterations, at[1]);
-  x.set(new Uint8Array(k.memory.buffer, at[0], x.length));
-  return true;
+  if (!k) return null;
+  const n = h * w * 3;
+  const g = gaussianInWasm(k, [n, 2048, 16], h, w, 3, sigma, 'nearest', 4, false);
+  if (!g) return null;
+  const [bytes, table, st, a] = g.at;
+  new Uint8Array(k.memory.buffer, bytes, n).set(data);
+  k.u8ToUnitF64(bytes, a, n, table);
+  k.clipScaleU8(g.run(), bytes, n, 1, 255);
+  withRngState(k, st, rng, () => k.glassMoves(bytes, h, w, delta, iterations, st));
+  k.u8ToUnitF64(bytes, a, n, table);
+  k.clipScaleU8(g.run(), bytes, n, 1, 255);
+  return new Uint8Array(k.memory.buffer, bytes, n).slice();
 }
 
 /**

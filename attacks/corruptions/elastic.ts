@@ -3,7 +3,7 @@ import { gaussianFilter, gaussianInWasm } from './kernels/gaussian.js';
 import type { Rng } from '../../src/random.js';
 import type { CorruptionFn } from './types.js';
 import { UNIT, UNIT_F32_TABLE } from './unit-range.js';
-import { wasmKernels } from './wasm/loader.js';
+import { wasmKernels, withRngState } from './wasm/loader.js';
 
 /**
  * scipy.ndimage.map_coordinates(order=1, mode='reflect') at one (y, x) on channel k of an H×W×3 float
@@ -60,6 +60,8 @@ export const elasticTransform: CorruptionFn = (img, s, { rng, params, parameterS
     image = unitImage();
     const [alpha, sigma, affine] = p;
     image = randomAffine(image, h, w, affine, rng);
+    const fast = elasticWasm(image, h, w, 1, [sigma, sigma], alpha, rng);
+    if (fast) return fast;
     dx = displacement(h, w, 1, [sigma, sigma], alpha, rng);
     dy = displacement(h, w, 1, [sigma, sigma], alpha, rng);
   } else {
@@ -167,28 +169,43 @@ function solveAffine(src: number[][], dst: number[][]): number[] {
 }
 
 /**
- * The ImageNet-C path of elasticTransform in the WebAssembly kernels' memory, from the draws on: the same
- * uniforms (dx's field, then dy's) written straight into the kernels' memory, the same Gaussian passes, the
- * float32 scaling (scaleToF32), then the resampling of the float32(x/255) image — the same float64
- * interpolation per channel, rounded to float32, clipped and scaled — with no JavaScript copies between the
- * stages. Null (nothing drawn) without the kernels.
+ * elasticTransform in the WebAssembly kernels' memory, from the draws on: the same uniforms (dx's field, then
+ * dy's) drawn by a kernel from the Rng's state straight into the Gaussian's input (uniformFill), the same Gaussian
+ * passes, the float32 scaling (scaleToF32), then the resampling of the image — the same float64 interpolation
+ * per channel, rounded to float32, clipped and scaled — with no JavaScript copies between the stages. `src` is
+ * the uint8 image (ImageNet-C: resampled as float32(x/255)) or CIFAR-10-C's float32 affine-warped image. Null
+ * (nothing drawn) without the kernels.
  */
-function elasticWasm(data: Uint8Array, h: number, w: number, max: number, sigma: [number, number], alpha: number, rng: Rng): Uint8Array | null {
+function elasticWasm(src: Uint8Array | Float32Array, h: number, w: number, max: number, sigma: [number, number], alpha: number, rng: Rng): Uint8Array | null {
   const k = wasmKernels();
   if (!k) return null;
   const npix = h * w;
-  const g = gaussianInWasm(k, [npix * 3, 1024, npix * 16, npix * 4, npix * 4], h, w, 1, sigma, 'reflect', 3, false);
+  const u8 = src instanceof Uint8Array;
+  const g = gaussianInWasm(k, [npix * 3, u8 ? 1024 : 0, npix * 16, npix * 4, npix * 4, 16], h, w, 1, sigma, 'reflect', 3, false);
   if (!g) return null;
-  const [bytes, table, image, dxAt, dyAt, a] = g.at;
+  const [bytes, table, image, dxAt, dyAt, st, a] = g.at;
+  // rng.uniform(−max, max) is −max + (max − (−max))·next(): the same span as JavaScript computes it
+  const lo = -max;
+  const span = max - lo;
+  withRngState(k, st, rng, () => {
+    for (const field of [dxAt, dyAt]) {
+      k.uniformFill(a, npix, lo, span, st);
+      k.scaleToF32(g.run(), field, npix, alpha); // run() returns `a` itself when σ is 0
+    }
+  });
   const buf = k.memory.buffer;
-  const u = new Float64Array(buf, a, npix);
-  for (const field of [dxAt, dyAt]) {
-    for (let i = 0; i < npix; i++) u[i] = rng.uniform(-max, max);
-    k.scaleToF32(g.run(), field, npix, alpha);
+  if (u8) {
+    new Uint8Array(buf, bytes, npix * 3).set(src);
+    new Float32Array(buf, table, 256).set(UNIT_F32_TABLE);
+    k.rgbToRgbxF32(bytes, image, npix, table);
+  } else {
+    const rgbx = new Float32Array(buf, image, npix * 4);
+    for (let p = 0; p < npix; p++) {
+      rgbx[4 * p] = src[3 * p];
+      rgbx[4 * p + 1] = src[3 * p + 1];
+      rgbx[4 * p + 2] = src[3 * p + 2];
+    }
   }
-  new Uint8Array(buf, bytes, npix * 3).set(data);
-  new Float32Array(buf, table, 256).set(UNIT_F32_TABLE);
-  k.rgbToRgbxF32(bytes, image, npix, table);
   k.elasticSample(image, dxAt, dyAt, bytes, h, w);
   return new Uint8Array(buf, bytes, npix * 3).slice();
 }

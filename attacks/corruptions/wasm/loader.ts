@@ -1,3 +1,4 @@
+import type { Rng } from '../../../src/random.js';
 import { instantiateBase64 } from '../../wasm-instance.js';
 import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
 
@@ -28,7 +29,8 @@ export interface KernelExports {
   defocusRowG(mid: number, tmp: number, rows: number, n: number, c: number, g: number, ks: number, dval: number): void;
   motionPad(src: number, padded: number, h: number, w: number, c: number, padL: number, padR: number): void;
   motionTaps(padded: number, out: number, h: number, n: number, pRow: number, taps: number, k: number, shiftY: number, offX: number, offs: number): void;
-  glassMoves(x: number, h: number, w: number, delta: number, iterations: number, rnd: number): void;
+  glassMoves(x: number, h: number, w: number, delta: number, iterations: number, st: number): void;
+  uniformFill(dst: number, n: number, lo: number, span: number, st: number): void;
   elasticSample(img: number, dx: number, dy: number, dst: number, h: number, w: number): void;
   resizeH(src: number, srcRow: number, rows: number, tmp: number, rw: number, c: number, xo: number, xw: number, taps: number): void;
   resizeV(tmp: number, out: number, rh: number, n: number, taps: number, rowOff: number, wts: number): void;
@@ -100,4 +102,15 @@ export function layout(k: WasmKernels, sizes: number[]): number[] | null {
   }
   wasmLayouts.count++;
   return offsets;
+}
+
+/**
+ * Run `body` with `rng`'s 128-bit state at byte offset `st` (16 bytes) of the kernels' memory, where the kernels
+ * that draw (glassMoves, uniformFill) continue the stream; the advanced state goes back into `rng`, which then
+ * continues exactly as after the JavaScript loops.
+ */
+export function withRngState(k: WasmKernels, st: number, rng: Rng, body: () => void): void {
+  rng.saveState(new Int32Array(k.memory.buffer, st, 4));
+  body();
+  rng.loadState(new Int32Array(k.memory.buffer, st, 4));
 }

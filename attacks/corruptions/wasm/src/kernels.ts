@@ -587,25 +587,46 @@ export function motionTaps(padded: usize, out: usize, h: i32, n: i32, pRow: i32,
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// glass_blur's local pixel moves (../../blur.ts glassBlur), from pre-drawn 32-bit uniforms.
+// glass_blur's local pixel moves (../../blur.ts glassBlur) and elastic_transform's uniform fields, drawn here from
+// the project Rng (xoshiro128**, src/random.ts): the loader saves the Rng's 128-bit state at `st`
+// (Rng.saveState), a kernel continues that stream in four locals and writes the advanced state back, which the
+// loader hands to the Rng (Rng.loadState). The same draws in the same order as the JavaScript loops.
 
 /**
  * `iterations` sweeps over rows h − δ … δ + 1 and columns w − δ … δ + 1 of an h × w RGB uint8 image: per pixel
- * dx, dy = floor(u · 2δ / 2³²) − δ from the next two draws of `rnd` (in that order), then x[h, w] ← x[h + dy, w + dx]
- * (the reference's view-aliased "swap" is in effect this copy).
+ * dx, dy = floor(u · 2δ / 2³²) − δ from the next two 32-bit draws (Rng.nextUint32, in that order), then
+ * x[h, w] ← x[h + dy, w + dx] (the reference's view-aliased "swap" is in effect this copy).
  */
-export function glassMoves(x: usize, h: i32, w: i32, delta: i32, iterations: i32, rnd: usize): void {
+export function glassMoves(x: usize, h: i32, w: i32, delta: i32, iterations: i32, st: usize): void {
+  let s0 = load<u32>(st);
+  let s1 = load<u32>(st, 4);
+  let s2 = load<u32>(st, 8);
+  let s3 = load<u32>(st, 12);
   const rowStep = w * 3;
   const span = <u64>(2 * delta);
-  let r = rnd;
   for (let it = 0; it < iterations; it++) {
     for (let hh = h - delta; hh > delta; hh--) {
       let a = (hh * w + w - delta) * 3;
       for (let ww = w - delta; ww > delta; ww--, a -= 3) {
+        const u = rotl<u32>(s1 * 5, 7) * 9;
+        let t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = rotl<u32>(s3, 11);
+        const v = rotl<u32>(s1 * 5, 7) * 9;
+        t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = rotl<u32>(s3, 11);
         // floor(u · 2δ / 2³²) in integers: the same value as blur.ts's exact float64 product, floored
-        const dx = <i32>((<u64>load<u32>(r) * span) >> 32) - delta;
-        const dy = <i32>((<u64>load<u32>(r, 4) * span) >> 32) - delta;
-        r += 8;
+        const dx = <i32>((<u64>u * span) >> 32) - delta;
+        const dy = <i32>((<u64>v * span) >> 32) - delta;
         const d = x + <usize>a;
         const s = x + <usize>(a + dy * rowStep + dx * 3);
         store<u16>(d, load<u16>(s));
@@ -613,6 +634,46 @@ export function glassMoves(x: usize, h: i32, w: i32, delta: i32, iterations: i32
       }
     }
   }
+  store<u32>(st, s0);
+  store<u32>(st, s1, 4);
+  store<u32>(st, s2, 8);
+  store<u32>(st, s3, 12);
+}
+
+/**
+ * dst[i] = lo + span · Rng.next() for n float64 values (Rng.uniform(lo, hi) with span = hi − lo computed by the
+ * caller as JavaScript does): next() is (a >>> 5)·2²⁶ + (b >>> 6) over 2⁵³ from two 32-bit draws, and scaling
+ * by the power of two 2⁻⁵³ is exact, as the division.
+ */
+export function uniformFill(dst: usize, n: i32, lo: f64, span: f64, st: usize): void {
+  let s0 = load<u32>(st);
+  let s1 = load<u32>(st, 4);
+  let s2 = load<u32>(st, 8);
+  let s3 = load<u32>(st, 12);
+  for (let i = 0; i < n; i++) {
+    const a = rotl<u32>(s1 * 5, 7) * 9;
+    let t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl<u32>(s3, 11);
+    const b = rotl<u32>(s1 * 5, 7) * 9;
+    t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl<u32>(s3, 11);
+    const u = (<f64>(a >>> 5) * 67108864.0 + <f64>(b >>> 6)) * (1.0 / 9007199254740992.0);
+    store<f64>(dst + (<usize>i << 3), lo + span * u);
+  }
+  store<u32>(st, s0);
+  store<u32>(st, s1, 4);
+  store<u32>(st, s2, 8);
+  store<u32>(st, s3, 12);
 }
 
 // ---------------------------------------------------------------------------------------------------------
