@@ -5,6 +5,7 @@ import type { Rng } from '../../src/random.js';
 import type { CorruptionFn } from './types.js';
 import { UNIT_F32, UNIT_F32_TABLE } from './unit-range.js';
 import { wasmKernels } from './wasm/loader.js';
+import { normalFillWasm } from './wasm/noise-loader.js';
 
 /**
  * imagecorruptions spatter. A liquid layer N(loc, scale) is smoothed (gaussian σ) and thresholded.
@@ -22,7 +23,7 @@ export const spatter: CorruptionFn = (img, s, { rng, params }) => {
     if (fast) return fast;
   }
   const raw = new Float64Array(n);
-  for (let i = 0; i < n; i++) raw[i] = loc + scale * zigguratNormal(rng);
+  fillNormals(raw, loc, scale, rng);
   const liquid = gaussianFilter(raw, h, w, 1, sigma, 'nearest', 4);
   for (let i = 0; i < n; i++) if (liquid[i] < threshold) liquid[i] = 0;
   // written straight to uint8 (the store truncates, as the final cast does)
@@ -85,8 +86,8 @@ export const spatter: CorruptionFn = (img, s, { rng, params }) => {
 };
 
 /**
- * The water mode in the WebAssembly kernels, from the draws on: the same normals written straight into the
- * kernels' memory, the same Gaussian passes and threshold, then every step as the JavaScript one above (integer
+ * The water mode in the WebAssembly kernels, from the draws on: the same normals (drawn by the noise kernels,
+ * copied once) written into the kernels' memory, the same Gaussian passes and threshold, then every step as the JavaScript one above (integer
  * where that is integer, the same float64 / float32 steps elsewhere), so the same bytes, with no JavaScript
  * copies between the stages. Null (nothing drawn) without the kernels.
  */
@@ -125,8 +126,7 @@ function spatterWaterWasm(data: Uint8Array, h: number, w: number, loc: number, s
   if (!g) return null;
   const [l8, map, dist, pad, gx, gy, mag, stack, plane, d8, eq, emb, hist, bytes, table, a] = g.at;
   const buf = k.memory.buffer;
-  const raw = new Float64Array(buf, a, n);
-  for (let i = 0; i < n; i++) raw[i] = loc + scale * zigguratNormal(rng);
+  fillNormals(new Float64Array(buf, a, n), loc, scale, rng);
   // the liquid layer (float64), later the shading m
   const lq = g.run();
   k.zeroBelow(lq, n, threshold);
@@ -137,4 +137,10 @@ function spatterWaterWasm(data: Uint8Array, h: number, w: number, loc: number, s
   const max = k.spatterShade(dist, l8, lq, h, w, plane, d8, eq, emb, pad, hist);
   k.spatterWaterBlend(bytes, lq, bytes, n, max, intensity, table);
   return new Uint8Array(buf, bytes, n * 3).slice();
+}
+
+/** out[i] = loc + scale·z, z ziggurat normals: drawn by the noise kernels when they run, else by zigguratNormal here (same draws). */
+function fillNormals(out: Float64Array, loc: number, scale: number, rng: Rng): void {
+  if (normalFillWasm(out, loc, scale, rng)) return;
+  for (let i = 0; i < out.length; i++) out[i] = loc + scale * zigguratNormal(rng);
 }

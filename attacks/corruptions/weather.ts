@@ -1,13 +1,13 @@
-import { motionBlur } from './kernels/motion.js';
+import { motionBlurJs, motionInWasm } from './kernels/motion.js';
 import { zigguratNormal } from './kernels/normal.js';
 import { plasmaFractal } from './kernels/plasma.js';
 import { cvResizeRegion } from './kernels/resize.js';
-import { clippedZoom, snowFlakesWasm } from './kernels/zoom.js';
+import { clippedZoom, snowFlakesInWasm } from './kernels/zoom.js';
 import type { Rng } from '../../src/random.js';
 import type { CorruptionFn } from './types.js';
 import { UNIT, UNIT_F32, UNIT_F32_TABLE } from './unit-range.js';
 import { layout, wasmKernels } from './wasm/loader.js';
-import { fogWasm } from './wasm/noise-loader.js';
+import { fogWasm, normalsWasm } from './wasm/noise-loader.js';
 
 function nextPowerOf2(x: number): number {
   return x <= 1 ? 1 : 2 ** Math.ceil(Math.log2(x));
@@ -110,13 +110,21 @@ export const frost: CorruptionFn = (img, s, { rng, params, parameterSet, frostTe
 export const snow: CorruptionFn = (img, s, { rng, params, parameterSet }) => {
   const [loc, scale, zoom, threshold, radius, sigma, blend] = params.snow[s - 1];
   const { width: w, height: h, data } = img;
-  const layer = new Float64Array(h * w);
-  for (let i = 0; i < layer.length; i++) layer[i] = loc + scale * zigguratNormal(rng);
+  const n = h * w;
+  // the layer's normals, drawn by the noise kernels (a view into their memory) or here; then the blur's angle
+  const drawn = normalsWasm(n, loc, scale, rng);
+  let layer: Float64Array;
+  if (drawn) layer = drawn;
+  else {
+    layer = new Float64Array(n);
+    for (let i = 0; i < n; i++) layer[i] = loc + scale * zigguratNormal(rng);
+  }
+  const angle = rng.uniform(-135, -45);
   const zh = Math.max(h, Math.round(Math.ceil(h / zoom) * zoom) + 1);
   const zw = Math.max(w, Math.round(Math.ceil(w / zoom) * zoom) + 1);
   const cifar = parameterSet === 'cifar';
-  const fast = snowFlakesWasm(layer, h, w, zoom, cifar, zh, zw, cifar ? h : zh, cifar ? w : zw, threshold);
-  if (fast) return snowFinish(data, fast.flake, fast.rows, fast.cols, h, w, radius, sigma, blend, rng);
+  const fast = snowWasm(data, layer, h, w, zoom, cifar, zh, zw, threshold, radius, sigma, angle, blend);
+  if (fast) return fast;
   const zoomed = new Float64Array(zh * zw);
   const dims = clippedZoom(layer, h, w, 1, zoom, zoomed, zh, zw, cifar);
   // compact to the real zoomed size (clippedZoom wrote rows of stride zw)
@@ -130,15 +138,39 @@ export const snow: CorruptionFn = (img, s, { rng, params, parameterSet }) => {
       flake[y * lw + x] = v < 0 ? 0 : v > 1 ? 1 : v;
     }
   }
-  return snowFinish(data, flake, lh, lw, h, w, radius, sigma, blend, rng);
+  return snowFinish(data, flake, lh, lw, h, w, radius, sigma, angle, blend);
 };
 
-/** snow after the flake layer (lh × lw): motion blur at U(−135°, −45°), rounding, compositing. */
-function snowFinish(data: Uint8Array, flake: Float64Array, lh: number, lw: number, h: number, w: number, radius: number, sigma: number, blend: number, rng: Rng): Uint8Array {
-  const angle = rng.uniform(-135, -45);
-  const blurred = motionBlur(flake, lh, lw, 1, radius, sigma, angle);
-  const fast = snowFinishWasm(data, blurred, h, w, lw, blend);
-  if (fast) return fast;
+/**
+ * snow in the WebAssembly kernels' memory after the draws: the normal layer is copied in once, then the flakes
+ * (snowFlakes), their motion blur (motionPad, motionTaps) and the rounding and compositing (snowFinish) run on
+ * buffers of one layout, with no JavaScript arrays between the stages; the same float64 / float32 steps as the
+ * JavaScript path. Null without the kernels.
+ */
+function snowWasm(data: Uint8Array, layer: Float64Array, h: number, w: number, zoom: number, cifar: boolean, zh: number, zw: number, threshold: number, radius: number, sigma: number, angle: number, blend: number): Uint8Array | null {
+  const k = wasmKernels();
+  if (!k) return null;
+  const n = h * w;
+  const flakes = snowFlakesInWasm(h, w, zoom, cifar, zh, zw, cifar ? h : zh, cifar ? w : zw, threshold);
+  const { rows, cols } = flakes;
+  const motion = motionInWasm(rows, cols, 1, radius, sigma, angle);
+  const nf = flakes.sizes.length;
+  const at = layout(k, [n * 8, rows * cols * 8, n * 3, n * 8, 1024, ...flakes.sizes, ...motion.sizes]);
+  if (!at) return null;
+  const [src, blurred, bytes, snowLayer, table] = at;
+  const buf = k.memory.buffer;
+  new Float64Array(buf, src, n).set(layer);
+  flakes.run(k, at.slice(5, 5 + nf), src);
+  motion.run(k, at.slice(5 + nf), at[5], blurred);
+  new Uint8Array(buf, bytes, n * 3).set(data);
+  new Float32Array(buf, table, 256).set(UNIT_F32_TABLE);
+  k.snowFinish(bytes, blurred, snowLayer, bytes, h, w, cols, Math.fround(blend), Math.fround(1 - blend), table);
+  return new Uint8Array(buf, bytes, n * 3).slice();
+}
+
+/** snow after the flake layer (lh × lw) in JavaScript: motion blur at `angle`, rounding, compositing. */
+function snowFinish(data: Uint8Array, flake: Float64Array, lh: number, lw: number, h: number, w: number, radius: number, sigma: number, angle: number, blend: number): Uint8Array {
+  const blurred = motionBlurJs(flake, lh, lw, 1, radius, sigma, angle);
   const snowLayer = new Float64Array(h * w);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -173,20 +205,4 @@ function snowFinish(data: Uint8Array, flake: Float64Array, lh: number, lw: numbe
     out[q + 2] = (v2 < 0 ? 0 : v2 > 1 ? 1 : v2) * 255;
   }
   return out;
-}
-
-/** snow's layer rounding and compositing in the WebAssembly kernels (the same float64 / float32 steps); null without them. */
-function snowFinishWasm(data: Uint8Array, blurred: Float64Array, h: number, w: number, lw: number, blend: number): Uint8Array | null {
-  const k = wasmKernels();
-  if (!k) return null;
-  const n = h * w;
-  const at = layout(k, [n * 3, blurred.length * 8, n * 8, 1024]);
-  if (!at) return null;
-  const [bytes, bl, layer, table] = at;
-  const buf = k.memory.buffer;
-  new Uint8Array(buf, bytes, n * 3).set(data);
-  new Float64Array(buf, bl, blurred.length).set(blurred);
-  new Float32Array(buf, table, 256).set(UNIT_F32_TABLE);
-  k.snowFinish(bytes, bl, layer, bytes, h, w, lw, Math.fround(blend), Math.fround(1 - blend), table);
-  return new Uint8Array(buf, bytes, n * 3).slice();
 }

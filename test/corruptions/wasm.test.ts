@@ -1,5 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ALL_CORRUPTIONS, corruptSync, loadFrostTextures, SEVERITIES } from '../../attacks/corruptions/index.js';
+import { ALL_CORRUPTIONS, CIFAR_PARAMS, corruptSync, IMAGENET_PARAMS, loadFrostTextures, SEVERITIES } from '../../attacks/corruptions/index.js';
+import { glassBlur, motionBlur } from '../../attacks/corruptions/blur.js';
+import { elasticTransform } from '../../attacks/corruptions/elastic.js';
+import { spatter } from '../../attacks/corruptions/spatter.js';
+import type { CorruptionContext, CorruptionFn } from '../../attacks/corruptions/types.js';
+import { snow } from '../../attacks/corruptions/weather.js';
+import { noiseWasmRuns } from '../../attacks/corruptions/wasm/noise-loader.js';
 import { adjustHsv } from '../../attacks/corruptions/kernels/hsv.js';
 // @ts-expect-error: a plain ESM build script without type declarations
 import { compileModule, MODULES } from '../../attacks/build-wasm.mjs';
@@ -60,8 +66,9 @@ describe('WebAssembly corruption kernels', () => {
     const frostTextures = await loadFrostTextures();
     const astronaut = await loadClean('astronaut');
     const small: RawImage = { data: astronaut.data.slice(0, 32 * 32 * 3), width: 32, height: 32, channels: 3 };
-    // every corruption but the four noises and fog (JavaScript: their cost is the seeded draws) and jpeg
-    // (sharp); on CIFAR-size images defocus_blur filters directly, in JavaScript (see kernels/defocus.ts)
+    // every corruption but the four noises and fog (their kernels are the other module, wasm/noise-loader.ts,
+    // counted in noise-wasm.test.ts) and jpeg (sharp); on CIFAR-size images defocus_blur filters directly, in
+    // JavaScript (see kernels/defocus.ts)
     const imagenet = ['defocus_blur', 'glass_blur', 'motion_blur', 'zoom_blur', 'snow', 'frost', 'brightness', 'contrast', 'elastic_transform', 'pixelate', 'gaussian_blur', 'spatter', 'saturate'];
     const expected = new Map([
       [astronaut, imagenet],
@@ -124,5 +131,50 @@ describe('WebAssembly corruption kernels', () => {
       }
     }
     expect(differing).toEqual([]);
+  });
+
+  // glass_blur and elastic_transform draw in the kernels (glassMoves, uniformFill), snow and spatter take their
+  // normals from the noise kernels: the Rng must be left where the JavaScript loops leave it.
+  it('the corruptions that draw in WebAssembly leave the Rng where the JavaScript draws leave it', async () => {
+    const astronaut = await loadClean('astronaut');
+    const rng0 = new Rng(5);
+    const noise = (w: number, h: number): RawImage => ({ data: Uint8Array.from({ length: w * h * 3 }, () => rng0.nextUint32() & 255), width: w, height: h, channels: 3 });
+    const fns: Record<string, CorruptionFn> = { glass_blur: glassBlur, elastic_transform: elasticTransform, snow, spatter, motion_blur: motionBlur };
+    const cases = [
+      [astronaut, IMAGENET_PARAMS, 'imagenet'],
+      [{ data: astronaut.data.slice(0, 32 * 32 * 3), width: 32, height: 32, channels: 3 }, CIFAR_PARAMS, 'cifar'],
+      [noise(29, 18), CIFAR_PARAMS, 'cifar'],
+      [noise(37, 45), IMAGENET_PARAMS, 'imagenet'],
+    ] as const;
+    for (const [img, params, parameterSet] of cases) {
+      for (const [name, fn] of Object.entries(fns)) {
+        for (const s of SEVERITIES) {
+          const run = (on: boolean) => {
+            setWasmKernels(on);
+            const rng = new Rng(2000 + s);
+            rng.nextUint32(); // a stream already in use
+            const ctx: CorruptionContext = { rng, params, parameterSet };
+            const layouts = wasmLayouts.count;
+            const normals = noiseWasmRuns.count;
+            const out = fn(img, s, ctx) as Uint8Array;
+            const st = new Int32Array(4);
+            rng.saveState(st);
+            const result = { out, st: [...st], next: rng.next(), wasm: wasmLayouts.count > layouts, normals: noiseWasmRuns.count > normals };
+            setWasmKernels(true);
+            return result;
+          };
+          const w = run(true);
+          const j = run(false);
+          const where = `${name} s${s} ${img.width}×${img.height} ${parameterSet}`;
+          expect(w.wasm, where).toBe(true);
+          expect(j.wasm || j.normals, where).toBe(false);
+          // snow always, spatter in its water mode (mud: the normals only) take their normals from the noise kernels
+          if (name === 'snow' || name === 'spatter') expect(w.normals, where).toBe(true);
+          expect(Buffer.compare(Buffer.from(w.out), Buffer.from(j.out)), where).toBe(0);
+          expect(w.st, where).toEqual(j.st);
+          expect(w.next, where).toBe(j.next);
+        }
+      }
+    }
   });
 });

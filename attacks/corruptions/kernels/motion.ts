@@ -1,4 +1,4 @@
-import { layout, wasmKernels } from '../wasm/loader.js';
+import { layout, wasmKernels, type WasmKernels } from '../wasm/loader.js';
 
 /** The kernel weights and per-tap shifts (dy, dx), truncated where a shift reaches the image size. */
 function motionPlan(h: number, w: number, radius: number, sigma: number, angleDeg: number) {
@@ -122,29 +122,48 @@ export function motionBlurU8(src: Uint8Array, h: number, w: number, c: number, r
   return motionBlurWasm(src, h, w, c, radius, sigma, angleDeg, true) as Uint8Array | null;
 }
 
-/** motionBlur in the WebAssembly kernels (same sums per element): float64 out, or uint8 clipped to [0, 255]. */
-function motionBlurWasm(src: Float64Array | Uint8Array, h: number, w: number, c: number, radius: number, sigma: number, angleDeg: number, toU8: boolean): Float64Array | Uint8Array | null {
-  const k = wasmKernels();
-  if (!k) return null;
+/**
+ * motionBlur planned for the WebAssembly kernels: `sizes` are the byte sizes of its buffers (the padded image
+ * first) for the caller's `layout`; `run(k, at, x, out)` fills its tables at those offsets and blurs the h × w × c
+ * float64 image at `x` into `out` (same sums per element as motionBlurJs).
+ */
+export function motionInWasm(h: number, w: number, c: number, radius: number, sigma: number, angleDeg: number) {
   const { kernel, shiftY, shiftX, padL, padR } = motionPlan(h, w, radius, sigma, angleDeg);
   const taps = shiftY.length;
   const n = w * c;
   const pRow = (w + padL + padR) * c * 8;
+  return {
+    sizes: [h * pRow, taps * 8, taps * 4, taps * 4, taps * 4],
+    run(k: WasmKernels, at: number[], x: number, out: number): void {
+      const [padded, kAt, syAt, oxAt, offs] = at;
+      const buf = k.memory.buffer;
+      new Float64Array(buf, kAt, taps).set(kernel.subarray(0, taps));
+      new Int32Array(buf, syAt, taps).set(shiftY);
+      const ox = new Int32Array(buf, oxAt, taps);
+      for (let i = 0; i < taps; i++) ox[i] = (padL - shiftX[i]) * c * 8;
+      k.motionPad(x, padded, h, w, c, padL, padR);
+      k.motionTaps(padded, out, h, n, pRow, taps, kAt, syAt, oxAt, offs);
+    },
+  };
+}
+
+/** motionBlur in the WebAssembly kernels (same sums per element): float64 out, or uint8 clipped to [0, 255]. */
+function motionBlurWasm(src: Float64Array | Uint8Array, h: number, w: number, c: number, radius: number, sigma: number, angleDeg: number, toU8: boolean): Float64Array | Uint8Array | null {
+  const k = wasmKernels();
+  if (!k) return null;
+  const plan = motionInWasm(h, w, c, radius, sigma, angleDeg);
+  const n = h * w * c;
   const u8 = src instanceof Uint8Array;
-  const at = layout(k, [u8 ? h * n : 0, h * n * 8, h * pRow, h * n * 8, taps * 8, taps * 4, taps * 4, taps * 4]);
+  const at = layout(k, [u8 ? n : 0, n * 8, n * 8, ...plan.sizes]);
   if (!at) return null;
-  const [bytes, x, padded, out, kAt, syAt, oxAt, offs] = at;
+  const [bytes, x, out] = at;
   const buf = k.memory.buffer;
   if (u8) {
-    new Uint8Array(buf, bytes, h * n).set(src);
-    k.u8ToF64(bytes, x, h * n);
-  } else new Float64Array(buf, x, h * n).set(src);
-  new Float64Array(buf, kAt, taps).set(kernel.subarray(0, taps));
-  new Int32Array(buf, syAt, taps).set(shiftY);
-  new Int32Array(buf, oxAt, taps).set(shiftX.map((dx) => (padL - dx) * c * 8));
-  k.motionPad(x, padded, h, w, c, padL, padR);
-  k.motionTaps(padded, out, h, n, pRow, taps, kAt, syAt, oxAt, offs);
-  if (!toU8) return new Float64Array(buf, out, h * n).slice();
-  k.clipScaleU8(out, bytes, h * n, 255, 1);
-  return new Uint8Array(buf, bytes, h * n).slice();
+    new Uint8Array(buf, bytes, n).set(src);
+    k.u8ToF64(bytes, x, n);
+  } else new Float64Array(buf, x, n).set(src);
+  plan.run(k, at.slice(3), x, out);
+  if (!toU8) return new Float64Array(buf, out, n).slice();
+  k.clipScaleU8(out, bytes, n, 255, 1);
+  return new Uint8Array(buf, bytes, n).slice();
 }

@@ -1,5 +1,5 @@
 import { UNIT_F32_TABLE } from '../unit-range.js';
-import { layout, wasmKernels } from '../wasm/loader.js';
+import { layout, wasmKernels, type WasmKernels } from '../wasm/loader.js';
 
 /**
  * scipy.ndimage.zoom(order=1) along one axis (grid_mode=False, scipy ≥ 1.6): output sample o reads the
@@ -286,48 +286,40 @@ export function zoomBlurU8(data: Uint8Array, h: number, w: number, zooms: number
 }
 
 /**
- * snow's flake layer with the WebAssembly kernels: clippedZoom of one H×W plane (c = 1) by z, its top-left
+ * snow's flake layer in the WebAssembly kernels: clippedZoom of one H×W float64 plane (c = 1) by z, its top-left
  * min(outH, zoomed rows) × min(outW, zoomed columns) — further limited to `keepH × keepW` — each value cut below
- * `threshold` and clipped to [0, 1]; the same float64 steps as clippedZoom and snow's loop. Null without the kernels.
+ * `threshold` and clipped to [0, 1]; the same float64 steps as clippedZoom and snow's loop. `sizes` are the
+ * byte sizes of its buffers (flake layer first) for the caller's `layout`; `run(k, at, src)` fills its tables at
+ * those offsets and writes the rows × cols flake layer at at[0] from the plane at `src`.
  */
-export function snowFlakesWasm(
-  src: Float64Array,
-  h: number,
-  w: number,
-  z: number,
-  cifarTrim: boolean,
-  outH: number,
-  outW: number,
-  keepH: number,
-  keepW: number,
-  threshold: number,
-): { flake: Float64Array; rows: number; cols: number } | null {
-  const k = wasmKernels();
-  if (!k) return null;
+export function snowFlakesInWasm(h: number, w: number, z: number, cifarTrim: boolean, outH: number, outW: number, keepH: number, keepW: number, threshold: number) {
   const { ch1, top1, trimY, trimX, my, mx, rows: zr, cols: zc } = zoomGeometry(h, w, z, cifarTrim, outH, outW);
   const rows = Math.min(zr, keepH);
   const cols = Math.min(zc, keepW);
-  const at = layout(k, [h * w * 8, rows * cols * 8, w * 8, rows * 4, rows * 4, rows * 8, cols * 4, cols * 4, cols * 8]);
-  if (!at) return null;
-  const [s, d, blended, ra, rb, fy, xa, xb, fx] = at;
-  const buf = k.memory.buffer;
-  new Float64Array(buf, s, h * w).set(src);
-  const raV = new Int32Array(buf, ra, rows);
-  const rbV = new Int32Array(buf, rb, rows);
-  const fyV = new Float64Array(buf, fy, rows);
-  for (let y = 0; y < rows; y++) {
-    raV[y] = my.i0[y + trimY] * w * 8;
-    rbV[y] = my.i1[y + trimY] * w * 8;
-    fyV[y] = my.f[y + trimY];
-  }
-  const xaV = new Int32Array(buf, xa, cols);
-  const xbV = new Int32Array(buf, xb, cols);
-  const fxV = new Float64Array(buf, fx, cols);
-  for (let x = 0; x < cols; x++) {
-    xaV[x] = mx.i0[x + trimX] * 8;
-    xbV[x] = mx.i1[x + trimX] * 8;
-    fxV[x] = mx.f[x + trimX];
-  }
-  k.snowFlakes(s, d, rows, cols, ra, rb, fy, xa, xb, fx, top1, top1 + ch1, blended, threshold);
-  return { flake: new Float64Array(buf, d, rows * cols).slice(), rows, cols };
+  return {
+    rows,
+    cols,
+    sizes: [rows * cols * 8, w * 8, rows * 4, rows * 4, rows * 8, cols * 4, cols * 4, cols * 8],
+    run(k: WasmKernels, at: number[], src: number): void {
+      const [d, blended, ra, rb, fy, xa, xb, fx] = at;
+      const buf = k.memory.buffer;
+      const raV = new Int32Array(buf, ra, rows);
+      const rbV = new Int32Array(buf, rb, rows);
+      const fyV = new Float64Array(buf, fy, rows);
+      for (let y = 0; y < rows; y++) {
+        raV[y] = my.i0[y + trimY] * w * 8;
+        rbV[y] = my.i1[y + trimY] * w * 8;
+        fyV[y] = my.f[y + trimY];
+      }
+      const xaV = new Int32Array(buf, xa, cols);
+      const xbV = new Int32Array(buf, xb, cols);
+      const fxV = new Float64Array(buf, fx, cols);
+      for (let x = 0; x < cols; x++) {
+        xaV[x] = mx.i0[x + trimX] * 8;
+        xbV[x] = mx.i1[x + trimX] * 8;
+        fxV[x] = mx.f[x + trimX];
+      }
+      k.snowFlakes(src, d, rows, cols, ra, rb, fy, xa, xb, fx, top1, top1 + ch1, blended, threshold);
+    },
+  };
 }

@@ -4,9 +4,9 @@ import { WASM_MAX_BYTES, wasmKernels } from './loader.js';
 import { NOISE_WASM_BASE64 } from './noise.generated.js';
 
 /**
- * The random-draw corruption kernels (src/noise.ts: gaussian, speckle, impulse and shot noise, fog), a module
- * apart from the other kernels because it imports Math.exp and Math.log (the ziggurat's rare draws must use
- * JavaScript's own). Each function copies the Rng's state in, runs the kernel and hands the advanced state back,
+ * The random-draw corruption kernels (src/noise.ts: gaussian, speckle, impulse and shot noise, fog, and the
+ * normal layers of snow and spatter), a module apart from the other kernels because it imports Math.exp and
+ * Math.log (the ziggurat's rare draws must use JavaScript's own). Each function copies the Rng's state in, runs the kernel and hands the advanced state back,
  * so the Rng continues exactly as after the JavaScript loop. Each returns null when the JavaScript kernels must
  * run instead: WebAssembly switched off with setWasmKernels(false) or unavailable (the same switch as the
  * other kernels), or an image beyond the memory cap.
@@ -193,13 +193,23 @@ export function fogWasm(src: Uint8Array, w: number, h: number, size: number, sca
   return new Uint8Array(k.memory.buffer, at[1], n).slice();
 }
 
-/** out[i] = loc + scale·z for ziggurat normals z, as a loop over zigguratNormal; false: use JavaScript. */
-export function normalFillWasm(out: Float64Array, loc: number, scale: number, rng: Rng): boolean {
+/**
+ * n draws loc + scale·z (z ziggurat normals, as a loop over zigguratNormal) in this module's memory: the returned
+ * view is valid until the next call into this module (copy it out before). Null: use JavaScript (nothing drawn).
+ */
+export function normalsWasm(n: number, loc: number, scale: number, rng: Rng): Float64Array | null {
   const k = kernels();
-  if (!k) return false;
-  const at = scratch(k, [out.byteLength]);
-  if (!at) return false;
-  withState(k, rng, () => k.normalFill(at[0], out.length, loc, scale, ST, ZIG));
-  out.set(new Float64Array(k.memory.buffer, at[0], out.length));
+  if (!k) return null;
+  const at = scratch(k, [n * 8]);
+  if (!at) return null;
+  withState(k, rng, () => k.normalFill(at[0], n, loc, scale, ST, ZIG));
+  return new Float64Array(k.memory.buffer, at[0], n);
+}
+
+/** out[i] = loc + scale·z for ziggurat normals z, as a loop over zigguratNormal; false: use JavaScript (nothing drawn). */
+export function normalFillWasm(out: Float64Array, loc: number, scale: number, rng: Rng): boolean {
+  const z = normalsWasm(out.length, loc, scale, rng);
+  if (!z) return false;
+  out.set(z);
   return true;
 }
