@@ -1,5 +1,5 @@
 import { UNIT_F32_TABLE } from '../unit-range.js';
-import { layout, wasmKernels, type WasmKernels } from '../wasm/loader.js';
+import { layout, layoutOffsets, wasmKernels, type WasmKernels } from '../wasm/loader.js';
 
 /**
  * scipy.ndimage.zoom(order=1) along one axis (grid_mode=False, scipy ≥ 1.6): output sample o reads the
@@ -249,40 +249,69 @@ export function zoomBlurSum(x: Float32Array, h: number, w: number, c: number, zo
 export function zoomBlurU8(data: Uint8Array, h: number, w: number, zooms: number[], cifarTrim: boolean): Uint8Array | null {
   const k = wasmKernels();
   if (!k) return null;
-  const layers = zoomLayers(h, w, 3, zooms, cifarTrim);
+  const plan = zoomPlan(h, w, zooms, cifarTrim);
   const npix = h * w;
-  const n = w * 3;
-  const sizes = [npix * 3 + 4, 1024, npix * 16, npix * 16, w * 32, layers.length * 48];
-  for (const L of layers) sizes.push(L.rows * 4, L.rows * 4, L.rows * 8, L.rows * 8, L.cols * 4, L.cols * 4, L.cols * 8, L.cols * 8);
-  const at = layout(k, sizes);
+  const at = layout(k, plan.sizes);
   if (!at) return null;
   const [bytes, table, x, out, blended, desc] = at;
   const buf = k.memory.buffer;
   new Uint8Array(buf, bytes, npix * 3).set(data);
   new Float32Array(buf, table, 256).set(UNIT_F32_TABLE);
   new Float32Array(buf, out, npix * 4).fill(0);
-  const d = new Int32Array(buf, desc, layers.length * 12);
+  new Int32Array(buf, desc, plan.desc.length).set(plan.desc);
+  // the layers' tables, one copy: their offsets are the same on every call of this plan (layout is deterministic)
+  new Uint8Array(buf, at[6], plan.tables.length).set(plan.tables);
+  k.rgbToRgbxF32(bytes, x, npix, table);
+  k.zoomSum(x, out, blended, h, w, desc, plan.nLayers);
+  k.zoomFinish(x, out, bytes, npix, zooms.length + 1);
+  return new Uint8Array(buf, bytes, npix * 3).slice();
+}
+
+/** zoomBlurU8's layout sizes, layer descriptors and the bytes of its layer tables, kept for the last few shapes. */
+interface ZoomPlan {
+  sizes: number[];
+  desc: Int32Array;
+  tables: Uint8Array;
+  nLayers: number;
+}
+const zoomPlans = new Map<string, ZoomPlan>();
+
+function zoomPlan(h: number, w: number, zooms: number[], cifarTrim: boolean): ZoomPlan {
+  const key = `${h} ${w} ${cifarTrim} ${zooms.join(' ')}`;
+  const cached = zoomPlans.get(key);
+  if (cached) return cached;
+  const layers = zoomLayers(h, w, 3, zooms, cifarTrim);
+  const npix = h * w;
+  const n = w * 3;
+  const sizes = [npix * 3 + 4, 1024, npix * 16, npix * 16, w * 32, layers.length * 48];
+  for (const L of layers) sizes.push(L.rows * 4, L.rows * 4, L.rows * 8, L.rows * 8, L.cols * 4, L.cols * 4, L.cols * 8, L.cols * 8);
+  // the offsets layout() will give (the same on every call)
+  const { offsets: at, end } = layoutOffsets(sizes);
+  const base = at[6] ?? end;
+  const tables = new Uint8Array(end - base);
+  const tb = tables.buffer;
+  const desc = new Int32Array(layers.length * 12);
   layers.forEach((L, l) => {
     const [ra, rb, fy, gy, xa, xb, fx, gx] = at.slice(6 + 8 * l, 14 + 8 * l);
     if (L.identity) {
-      d[12 * l] = -1;
+      desc[12 * l] = -1;
       return;
     }
-    d.set([L.rows, L.cols, L.j0 / 3, L.j1 / 3, ra, rb, fy, gy, xa, xb, fx, gx], 12 * l);
+    desc.set([L.rows, L.cols, L.j0 / 3, L.j1 / 3, ra, rb, fy, gy, xa, xb, fx, gx], 12 * l);
     // byte offsets in the RGBX layouts: a row of x is w·16 bytes, a pixel of `blended` 32
-    new Int32Array(buf, ra, L.rows).set(L.ra.map((v) => (v / n) * w * 16));
-    new Int32Array(buf, rb, L.rows).set(L.rb.map((v) => (v / n) * w * 16));
-    new Float64Array(buf, fy, L.rows).set(L.fy);
-    new Float64Array(buf, gy, L.rows).set(L.gy);
-    new Int32Array(buf, xa, L.cols).set(L.xa.map((v) => (v / 3) * 32));
-    new Int32Array(buf, xb, L.cols).set(L.xb.map((v) => (v / 3) * 32));
-    new Float64Array(buf, fx, L.cols).set(L.fx);
-    new Float64Array(buf, gx, L.cols).set(L.gx);
+    new Int32Array(tb, ra - base, L.rows).set(L.ra.map((v) => (v / n) * w * 16));
+    new Int32Array(tb, rb - base, L.rows).set(L.rb.map((v) => (v / n) * w * 16));
+    new Float64Array(tb, fy - base, L.rows).set(L.fy);
+    new Float64Array(tb, gy - base, L.rows).set(L.gy);
+    new Int32Array(tb, xa - base, L.cols).set(L.xa.map((v) => (v / 3) * 32));
+    new Int32Array(tb, xb - base, L.cols).set(L.xb.map((v) => (v / 3) * 32));
+    new Float64Array(tb, fx - base, L.cols).set(L.fx);
+    new Float64Array(tb, gx - base, L.cols).set(L.gx);
   });
-  k.rgbToRgbxF32(bytes, x, npix, table);
-  k.zoomSum(x, out, blended, h, w, desc, layers.length);
-  k.zoomFinish(x, out, bytes, npix, zooms.length + 1);
-  return new Uint8Array(buf, bytes, npix * 3).slice();
+  const plan = { sizes, desc, tables, nLayers: layers.length };
+  if (zoomPlans.size >= 16) zoomPlans.delete(zoomPlans.keys().next().value as string);
+  zoomPlans.set(key, plan);
+  return plan;
 }
 
 /**

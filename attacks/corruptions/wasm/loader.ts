@@ -75,22 +75,28 @@ export function setWasmKernels(on: boolean): void {
   enabled = on;
 }
 
-/**
- * Byte offsets for buffers of the given byte sizes, each 16-byte aligned, from the start of the kernels'
- * memory (grown as needed). Returns null if the total exceeds WASM_MAX_BYTES or the memory cannot grow. Every call starts from
- * offset 0: a caller owns the whole memory until it returns (corruptions run synchronously, one at a time
- * per thread).
- */
-/** Successful layouts so far: how tests see that a corruption really ran a kernel, not its JavaScript fallback. */
-export const wasmLayouts = { count: 0 };
-
-export function layout(k: WasmKernels, sizes: number[]): number[] | null {
+/** The offsets `layout` gives for `sizes` (each 16-byte aligned, from 0) and their end: the same on every call. */
+export function layoutOffsets(sizes: number[]): { offsets: number[]; end: number } {
   const offsets: number[] = [];
   let end = 0;
   for (const s of sizes) {
     offsets.push(end);
     end += Math.ceil(s / 16) * 16; // not `(s + 15) & ~15`: 32-bit integer ops wrap for sizes ≥ 2 GiB
   }
+  return { offsets, end };
+}
+
+/** Successful layouts so far: how tests see that a corruption really ran a kernel, not its JavaScript fallback. */
+export const wasmLayouts = { count: 0 };
+
+/**
+ * Byte offsets for buffers of the given byte sizes, each 16-byte aligned, from the start of the kernels'
+ * memory (grown as needed). Returns null if the total exceeds WASM_MAX_BYTES or the memory cannot grow. Every call starts from
+ * offset 0: a caller owns the whole memory until it returns (corruptions run synchronously, one at a time
+ * per thread).
+ */
+export function layout(k: WasmKernels, sizes: number[]): number[] | null {
+  const { offsets, end } = layoutOffsets(sizes);
   if (end > WASM_MAX_BYTES) return null;
   const have = k.memory.buffer.byteLength;
   if (end > have) {
