@@ -1,6 +1,7 @@
 /**
- * AssemblyScript source of the random-draw corruption kernels: gaussian, speckle, impulse and shot noise and fog
- * (`npm run build:wasm` compiles this file into ../noise.generated.ts, which ../noise-loader.ts instantiates).
+ * AssemblyScript source of the random-draw corruption kernels: gaussian, speckle, impulse and shot noise, fog, and
+ * the normal layers of snow and spatter (`npm run build:wasm` compiles this file into ../noise.generated.ts, which
+ * ../noise-loader.ts instantiates).
  *
  * Why WebAssembly: these corruptions cost one or two draws of the project Rng (xoshiro128**, src/random.ts) per
  * element plus a little arithmetic and a uint8 store, and in JavaScript that came to ~10–30 ns per element. Here the
@@ -453,7 +454,7 @@ function fogLanes(x: v128, p: v128, f: v128, zero: v128, one: v128, s255: v128):
   return i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(v, zero), one), s255));
 }
 
-/** n draws loc + scale·z (z ziggurat normals) into dst (float64): the fills of snow and spatter, for later use. */
+/** n draws loc + scale·z (z ziggurat normals) into dst (float64): the layers of snow and spatter (../noise-loader.ts normalsWasm). */
 export function normalFill(dst: usize, n: i32, loc: f64, scale: f64, st: usize, zig: usize): void {
   g0 = load<u32>(st);
   g1 = load<u32>(st, 4);
