@@ -38,13 +38,15 @@ export class LiveReference {
     return { ref: new LiveReference(child, lines, info), reason: '' };
   }
 
-  /** One round: every corruption at severity 3 on both images; ms per corruption, averaged over the two images. */
-  async round(): Promise<Record<string, number>> {
-    this.child.stdin.write('round\n');
+  /**
+   * One round: each corruption at severity 3 `calls` times in a row (alternating the two images), as an
+   * audit applies one corruption to many images; the ms of every call, per corruption.
+   */
+  async round(calls: number): Promise<Record<string, number[]>> {
+    this.child.stdin.write(`round ${calls}\n`);
     const line = await this.lines.next();
     if (line.done) throw new Error('the imagecorruptions reference stopped');
-    const raw = JSON.parse(line.value) as Record<string, number[]>;
-    return Object.fromEntries(Object.entries(raw).map(([name, ms]) => [name, ms.reduce((a, b) => a + b, 0) / ms.length]));
+    return JSON.parse(line.value) as Record<string, number[]>;
   }
 
   async close(): Promise<void> {

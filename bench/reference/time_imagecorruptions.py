@@ -10,7 +10,8 @@ Not run by `npm run bench` (faultline's users need no Python). To reproduce, on 
 Usage: time_imagecorruptions.py DIR [runs]   (DIR: folder holding the imagecorruptions package)
        time_imagecorruptions.py DIR --serve   (used by `npm run bench` when FAULTLINE_IMAGECORRUPTIONS=DIR:
        after a warm-up it prints one JSON line with versions, then answers each "round" line on stdin with one
-       JSON line of severity-3 timings {name: [ms astronaut, ms coffee]}, so the bench can alternate rounds of
+       JSON line of severity-3 timings {name: [ms, ...]}: each corruption N times in a row ("round N"),
+       alternating astronaut and coffee, so the bench can alternate rounds of
        faultline and of the reference and compare them under the same machine load)
 Times the public API imagecorruptions.corrupt(img_uint8, severity, name)
 (includes PIL.Image.fromarray wrap and final np.uint8 cast), per corruption,
@@ -74,15 +75,18 @@ if SERVE:
                 ic.corrupt(img, severity=3, corruption_name=name)
     print(json.dumps({"ready": True, "versions": versions(), "cpu_model": cpu_model(),
                       "python": sys.executable + " " + platform.python_version()}), flush=True)
+    pair = list(imgs.values())
     for line in sys.stdin:
-        if line.strip() != "round":
+        words = line.split()
+        if not words or words[0] != "round":
             break
+        calls = int(words[1]) if len(words) > 1 else 2
         out = {}
-        for name in NAMES:
+        for name in NAMES:   # each corruption `calls` times in a row, alternating the two images
             ms = []
-            for n, img in imgs.items():
+            for k in range(calls):
                 t0 = time.perf_counter()
-                ic.corrupt(img, severity=3, corruption_name=name)
+                ic.corrupt(pair[k % 2], severity=3, corruption_name=name)
                 ms.append((time.perf_counter() - t0) * 1e3)
             out[name] = ms
         print(json.dumps(out), flush=True)
