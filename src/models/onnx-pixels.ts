@@ -62,9 +62,21 @@ export function toModelSpace(t: PixelTransform, x: Float32Array, sampleShape: re
   if (t.identity) return x;
   const { inner, channels } = channelStride(t, sampleShape);
   const out = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const c = Math.floor(i / inner) % channels;
-    out[i] = t.scale[c] * x[i] + t.offset[c];
+  // Runs of `inner` elements share a channel: no division per element (this runs on every batch, on
+  // the thread that also runs inference). Same arithmetic, same values.
+  if (inner === 1) {
+    // channels last (NHWC, tabular): element i has channel i mod channels
+    for (let i = 0; i < x.length; i += channels) {
+      for (let c = 0; c < channels && i + c < x.length; c++) out[i + c] = t.scale[c] * x[i + c] + t.offset[c];
+    }
+    return out;
+  }
+  for (let run = 0, i = 0; i < x.length; run++) {
+    const c = run % channels;
+    const a = t.scale[c];
+    const b = t.offset[c];
+    const end = Math.min(i + inner, x.length);
+    for (; i < end; i++) out[i] = a * x[i] + b;
   }
   return out;
 }
