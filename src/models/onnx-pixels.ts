@@ -85,6 +85,11 @@ export function toModelSpace(t: PixelTransform, x: Float32Array, sampleShape: re
 export function gradToPixelSpace(t: PixelTransform, g: Float32Array, sampleShape: readonly number[]): Float32Array {
   if (t.identity) return g;
   const { inner, channels } = channelStride(t, sampleShape);
-  for (let i = 0; i < g.length; i++) g[i] *= t.scale[Math.floor(i / inner) % channels];
+  // channel runs, as in toModelSpace
+  for (let run = 0, i = 0; i < g.length; run++) {
+    const a = t.scale[run % channels];
+    const end = Math.min(i + inner, g.length);
+    for (; i < end; i++) g[i] *= a;
+  }
   return g;
 }
