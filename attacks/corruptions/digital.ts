@@ -9,6 +9,7 @@ import type { CorruptionFn, Rgb8 } from './types.js';
 export const pixelate: CorruptionFn = (img, s, { params, parameterSet }) => {
   const c = params.pixelate[s - 1];
   const { width: w, height: h } = img;
+  if (w === 0 || h === 0) return new Uint8Array(0); // an empty image stays empty (no 0-pixel resize)
   const sw = Math.max(1, Math.trunc(w * c));
   const sh = Math.max(1, Math.trunc(h * c));
   const small = pilBoxResize(img.data, h, w, 3, sh, sw);
@@ -22,6 +23,7 @@ export const pixelate: CorruptionFn = (img, s, { params, parameterSet }) => {
  * Decoders and encoder builds still differ in DCT rounding, so outputs differ by a few levels (see tests).
  */
 export async function jpegCompression(img: Rgb8, quality: number): Promise<Uint8Array> {
+  if (img.width === 0 || img.height === 0) return new Uint8Array(0); // the codec cannot encode an empty image
   const encoded = await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), {
     raw: { width: img.width, height: img.height, channels: 3 },
   })

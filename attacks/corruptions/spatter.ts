@@ -18,6 +18,7 @@ export const spatter: CorruptionFn = (img, s, { rng, params }) => {
   const [loc, scale, sigma, threshold, intensity, mode] = params.spatter[s - 1];
   const { width: w, height: h, data } = img;
   const n = h * w;
+  if (n === 0) return new Uint8Array(0); // nothing to spatter (and no draws): the kernels' 1-pixel padding needs a pixel
   if (mode === 0) {
     const fast = spatterWaterWasm(data, h, w, loc, scale, sigma, threshold, intensity, rng);
     if (fast) return fast;

@@ -57,6 +57,8 @@ export const frost: CorruptionFn = (img, s, { rng, params, parameterSet, frostTe
     throw new Error('frost needs the frost textures: call loadFrostTextures() (or use the async corrupt())');
   }
   const [a, b] = params.frost[s - 1];
+  // an empty image: nothing to blend, and no draws (the crop offsets would be drawn from an empty image's size)
+  if (img.width === 0 || img.height === 0) return new Uint8Array(0);
   const idx = rng.int(5);
   const tex = frostTextures[idx];
   const { width: w, height: h, data } = img;

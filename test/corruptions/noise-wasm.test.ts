@@ -8,7 +8,7 @@ import { fog } from '../../attacks/corruptions/weather.js';
 import { compileModule, MODULES } from '../../attacks/build-wasm.mjs';
 import { setWasmKernels } from '../../attacks/corruptions/wasm/loader.js';
 import { NOISE_WASM_BASE64 } from '../../attacks/corruptions/wasm/noise.generated.js';
-import { noiseWasmRuns, normalFillWasm } from '../../attacks/corruptions/wasm/noise-loader.js';
+import { noiseWasmRuns, normalFillWasm, withState } from '../../attacks/corruptions/wasm/noise-loader.js';
 import type { RawImage } from '../../src/data/types.js';
 import { Rng } from '../../src/random.js';
 import { loadClean } from './golden.js';
@@ -94,7 +94,8 @@ describe('WebAssembly noise and fog kernels', () => {
 
   it('gives the bytes of the JavaScript kernels at every severity, several seeds, every shape', async () => {
     const differing: string[] = [];
-    let runs = 0;
+    // one kernel run per call with the kernels on (not one somewhere among the calls)
+    const wrongRuns: string[] = [];
     for (const [label, img] of await images()) {
       const seeds = img.width * img.height > 10_000 ? [0, 7] : [0, 1, 2, 3, 1234567];
       for (const name of NAMES) {
@@ -103,17 +104,18 @@ describe('WebAssembly noise and fog kernels', () => {
             const before = noiseWasmRuns.count;
             setWasmKernels(true);
             const a = corruptSync(img, name, s, { seed }).data;
-            runs += noiseWasmRuns.count - before;
+            const ran = noiseWasmRuns.count - before;
             setWasmKernels(false);
             const b = corruptSync(img, name, s, { seed }).data;
             setWasmKernels(true);
+            if (ran !== 1) wrongRuns.push(`${name} s${s} seed ${seed} ${label}: ${ran} kernel runs`);
             if (Buffer.compare(Buffer.from(a), Buffer.from(b)) !== 0) differing.push(`${name} s${s} seed ${seed} ${label}`);
           }
         }
       }
     }
     expect(differing).toEqual([]);
-    expect(runs).toBeGreaterThan(0);
+    expect(wrongRuns).toEqual([]);
   });
 
   it('leaves the Rng where the JavaScript draws leave it (later draws continue identically)', async () => {
@@ -125,25 +127,46 @@ describe('WebAssembly noise and fog kernels', () => {
     ] as const) {
       for (const name of NAMES) {
         for (const s of SEVERITIES) {
-          const run = (on: boolean): { out: Uint8Array; st: number[]; next: number } => {
+          const run = (on: boolean): { out: Uint8Array; st: number[]; next: number; runs: number } => {
             setWasmKernels(on);
             const rng = new Rng(1000 + s);
             rng.nextUint32(); // a stream already in use
             const ctx: CorruptionContext = { rng, params, parameterSet };
+            const before = noiseWasmRuns.count;
             const out = FNS[name](img, s, ctx) as Uint8Array;
-            const result = { out, st: state(rng), next: rng.next() };
+            const result = { out, st: state(rng), next: rng.next(), runs: noiseWasmRuns.count - before };
             setWasmKernels(true);
             return result;
           };
           const w = run(true);
           const j = run(false);
           const where = `${name} s${s} ${img.width}×${img.height}`;
+          expect(w.runs, `${where}: one kernel run with the kernels on`).toBe(1);
+          expect(j.runs, `${where}: none with them off`).toBe(0);
           expect(Buffer.compare(Buffer.from(w.out), Buffer.from(j.out)), where).toBe(0);
           expect(w.st, where).toEqual(j.st);
           expect(w.next, where).toBe(j.next);
         }
       }
     }
+  });
+
+  it('withState hands the advanced state back to the Rng also when the kernel throws', () => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const rng = new Rng(8);
+    const twin = new Rng(8);
+    for (let i = 0; i < 5; i++) twin.nextUint32(); // where the kernel got to before it failed
+    const advanced = new Int32Array(4);
+    twin.saveState(advanced);
+    const before = noiseWasmRuns.count;
+    expect(() =>
+      withState({ memory }, rng, () => {
+        new Int32Array(memory.buffer, 0, 4).set(advanced); // the state lives at byte 0 (ST)
+        throw new Error('kernel trap');
+      }),
+    ).toThrow('kernel trap');
+    expect(rng.nextUint32()).toBe(twin.nextUint32());
+    expect(noiseWasmRuns.count, 'a failed run is not counted').toBe(before);
   });
 
   it('normalFillWasm draws what a loop over zigguratNormal draws (tail and wedge cases included)', () => {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ALL_CORRUPTIONS, CIFAR_PARAMS, corruptSync, IMAGENET_PARAMS, loadFrostTextures, SEVERITIES } from '../../attacks/corruptions/index.js';
+import { ALL_CORRUPTIONS, CIFAR_PARAMS, corrupt, corruptSync, IMAGENET_PARAMS, loadFrostTextures, SEVERITIES } from '../../attacks/corruptions/index.js';
 import { glassBlur, motionBlur } from '../../attacks/corruptions/blur.js';
 import { elasticTransform } from '../../attacks/corruptions/elastic.js';
 import { spatter } from '../../attacks/corruptions/spatter.js';
@@ -10,7 +10,7 @@ import { adjustHsv } from '../../attacks/corruptions/kernels/hsv.js';
 // @ts-expect-error: a plain ESM build script without type declarations
 import { compileModule, MODULES } from '../../attacks/build-wasm.mjs';
 import { KERNELS_WASM_BASE64 } from '../../attacks/corruptions/wasm/kernels.generated.js';
-import { layout, setWasmKernels, WASM_MAX_BYTES, wasmKernels, wasmLayouts } from '../../attacks/corruptions/wasm/loader.js';
+import { layout, setWasmKernels, WASM_MAX_BYTES, wasmKernels, wasmLayouts, withRngState } from '../../attacks/corruptions/wasm/loader.js';
 import type { RawImage } from '../../src/data/types.js';
 import { Rng } from '../../src/random.js';
 import { loadClean } from './golden.js';
@@ -58,6 +58,83 @@ describe('WebAssembly corruption kernels', () => {
       setWasmKernels(true);
       expect(Buffer.compare(Buffer.from(a), Buffer.from(b))).toBe(0);
     }
+  });
+
+  it("the kernels round as Math.round does: ties up, and 0.49999999999999994 (1 − it rounds to 0.5) down to 0", () => {
+    const k = wasmKernels()!;
+    // resizeV with one tap of weight 1 rounds and clamps each value: SIMD lanes (groups of 4) and the scalar tail
+    const vals: number[] = [0.49999999999999994, 0.5, 1.5, 2.5, 254.5, 254.49999999999997, -0.49999999999999994, -0.5, -0.7, 255.5, 300, -3];
+    for (let i = 0; i < 200; i++) {
+      const t = (i % 256) + 0.5;
+      vals.push(t, t - 2 ** -44, t + 2 ** -44, t - 1e-9, i % 256, (i % 256) - 2 ** -45);
+    }
+    const rng = new Rng(3);
+    for (let i = 0; i < 200_000; i++) vals.push(rng.next() * 262 - 3);
+    vals.push(0.49999999999999994, 0.49999999999999994, 0.49999999999999994); // the tail too (n % 4 = 3)
+    const n = vals.length;
+    const at = layout(k, [n * 8, n, 4, 8])!;
+    new Float64Array(k.memory.buffer, at[0], n).set(vals);
+    new Int32Array(k.memory.buffer, at[2], 1)[0] = 0;
+    new Float64Array(k.memory.buffer, at[3], 1)[0] = 1;
+    k.resizeV(at[0], at[1], 1, n, 1, at[2], at[3]);
+    const got = new Uint8Array(k.memory.buffer, at[1], n);
+    const bad: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const want = Math.min(255, Math.max(0, Math.round(vals[i])));
+      if (got[i] !== want && bad.length < 10) bad.push(`${vals[i]} → ${got[i]}, Math.round ${want}`);
+    }
+    expect(n % 4).toBe(3);
+    expect(bad).toEqual([]);
+  });
+
+  it('withRngState hands the advanced state back to the Rng also when the kernel throws', () => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const rng = new Rng(8);
+    const twin = new Rng(8);
+    for (let i = 0; i < 5; i++) twin.nextUint32(); // where the kernel got to before it failed
+    const advanced = new Int32Array(4);
+    twin.saveState(advanced);
+    expect(() =>
+      withRngState({ memory }, 32, rng, () => {
+        new Int32Array(memory.buffer, 32, 4).set(advanced);
+        throw new Error('kernel trap');
+      }),
+    ).toThrow('kernel trap');
+    expect(rng.nextUint32()).toBe(twin.nextUint32());
+  });
+
+  it('every corruption returns an empty image for an empty one, with and without the kernels', async () => {
+    const frostTextures = await loadFrostTextures();
+    const got: string[] = [];
+    const want: string[] = [];
+    for (const [width, height] of [
+      [0, 0],
+      [0, 5],
+      [5, 0],
+    ]) {
+      for (const channels of [1, 3]) {
+        for (const params of ['imagenet', 'cifar'] as const) {
+          for (const name of ALL_CORRUPTIONS) {
+            for (const s of SEVERITIES) {
+              for (const on of [true, false]) {
+                setWasmKernels(on);
+                const where = `${name} s${s} ${width}×${height}×${channels} ${params} ${on ? 'wasm' : 'js'}`;
+                want.push(`${where}: 0 bytes ${width}×${height}×${channels}`);
+                try {
+                  const r = await corrupt({ data: new Uint8Array(0), width, height, channels }, name, s, { seed: 1, params, frostTextures });
+                  got.push(`${where}: ${r.data.length} bytes ${r.width}×${r.height}×${r.channels}`);
+                } catch (e) {
+                  got.push(`${where}: ${(e as Error).message}`);
+                } finally {
+                  setWasmKernels(true);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    expect(got).toEqual(want);
   });
 
   // The byte-equality test below would also pass if a call site silently fell back to JavaScript: check

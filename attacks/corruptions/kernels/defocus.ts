@@ -263,7 +263,7 @@ export function defocusFilter(src: Float64Array, h: number, w: number, c: number
  */
 export function defocusBlurU8(data: Uint8Array, h: number, w: number, c: number, radius: number, aliasBlur: number): Uint8Array | null {
   const k = wasmKernels();
-  if (!k) return null;
+  if (!k || h === 0 || w === 0) return null; // an empty image: no border to mirror (defocusFilter returns it empty)
   const plan = defocusPlan(radius, aliasBlur);
   if (plan.direct) return null;
   const { R, r, ksize, g, runs, dval, resid } = plan;

@@ -115,8 +115,11 @@ export function layout(k: WasmKernels, sizes: number[]): number[] | null {
  * that draw (glassMoves, uniformFill) continue the stream; the advanced state goes back into `rng`, which then
  * continues exactly as after the JavaScript loops.
  */
-export function withRngState(k: WasmKernels, st: number, rng: Rng, body: () => void): void {
+export function withRngState(k: Pick<WasmKernels, 'memory'>, st: number, rng: Rng, body: () => void): void {
   rng.saveState(new Int32Array(k.memory.buffer, st, 4));
-  body();
-  rng.loadState(new Int32Array(k.memory.buffer, st, 4));
+  try {
+    body();
+  } finally {
+    rng.loadState(new Int32Array(k.memory.buffer, st, 4)); // also when body throws: the draws made so far count
+  }
 }

@@ -103,12 +103,18 @@ function scratch(k: NoiseExports, sizes: number[]): number[] | null {
   return grow(k, end) ? offsets : null;
 }
 
-/** Run `body` with the Rng's state at ST; the advanced state goes back into the Rng. */
-function withState(k: NoiseExports, rng: Rng, body: () => void): void {
+/**
+ * Run `body` with the Rng's state at ST; the advanced state goes back into the Rng, also when `body` throws (the
+ * Rng then continues after the draws the kernel made). Exported for tests.
+ */
+export function withState(k: Pick<NoiseExports, 'memory'>, rng: Rng, body: () => void): void {
   rng.saveState(new Int32Array(k.memory.buffer, ST, 4));
-  body();
-  rng.loadState(new Int32Array(k.memory.buffer, ST, 4));
-  noiseWasmRuns.count++;
+  try {
+    body();
+    noiseWasmRuns.count++;
+  } finally {
+    rng.loadState(new Int32Array(k.memory.buffer, ST, 4));
+  }
 }
 
 /** gaussian_noise (speckle false) or speckle_noise (true) of uint8 `src` with parameter c; null: use JavaScript. */

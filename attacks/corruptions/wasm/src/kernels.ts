@@ -804,10 +804,14 @@ export function resizeH(src: usize, srcRow: i32, rows: i32, tmp: usize, rw: i32,
   }
 }
 
-/** JavaScript's Math.round (ties towards +∞) of a finite double. */
+/**
+ * JavaScript's Math.round (ties towards +∞) per lane: r = ceil(a), r − 1 when a < r − 0.5. The comparison is exact
+ * (r − 0.5 is a double for |r| ≤ 2^52, and larger a are integers): `r − a > 0.5` is not, as r − a rounds
+ * (a = 0.49999999999999994 gives 1 − a = 0.5, so 1 where Math.round gives 0).
+ */
 @inline function jsRound2(a: v128): v128 {
   const r = f64x2.ceil(a);
-  return f64x2.sub(r, v128.and(f64x2.gt(f64x2.sub(r, a), f64x2.splat(0.5)), f64x2.splat(1)));
+  return f64x2.sub(r, v128.and(f64x2.gt(f64x2.sub(r, f64x2.splat(0.5)), a), f64x2.splat(1)));
 }
 
 /**
@@ -852,10 +856,10 @@ export function resizeV(tmp: usize, out: usize, rh: i32, n: i32, taps: i32, rowO
 // ---------------------------------------------------------------------------------------------------------
 // snow's compositing (../../weather.ts snow), per pixel in the same float64 / float32 steps.
 
-/** JavaScript's Math.round (ties towards +∞) of a finite double. */
+/** JavaScript's Math.round (ties towards +∞): r = ceil(a), r − 1 when a < r − 0.5 (exact; see jsRound2). */
 @inline function jsRound(a: f64): f64 {
   const r = Math.ceil(a);
-  return r - a > 0.5 ? r - 1 : r;
+  return r - 0.5 > a ? r - 1 : r;
 }
 
 /**
