@@ -20,7 +20,7 @@ export const contrast: CorruptionFn = (img, s, { params }) => {
   const c = params.contrast[s - 1];
   const d = img.data;
   const k = wasmKernels();
-  const at = k && layout(k, [d.length, 2048]);
+  const at = k && layout(k, [d.length, 2048 + 768]);
   if (k && at) {
     // the WebAssembly twin of the loops below (the same sums in the same order), in place
     const view = new Uint8Array(k.memory.buffer, at[0], d.length);
@@ -41,14 +41,21 @@ export const contrast: CorruptionFn = (img, s, { params }) => {
   m0 /= count;
   m1 /= count;
   m2 /= count;
+  // each channel maps its 256 byte values with the same constants: the per-element arithmetic once per value
+  const lut = new Uint8Array(768);
+  for (let v = 0; v < 256; v++) {
+    const v0 = (UNIT[v] - m0) * c + m0;
+    const v1 = (UNIT[v] - m1) * c + m1;
+    const v2 = (UNIT[v] - m2) * c + m2;
+    lut[v] = (v0 < 0 ? 0 : v0 > 1 ? 1 : v0) * 255;
+    lut[256 + v] = (v1 < 0 ? 0 : v1 > 1 ? 1 : v1) * 255;
+    lut[512 + v] = (v2 < 0 ? 0 : v2 > 1 ? 1 : v2) * 255;
+  }
   const out = new Uint8Array(d.length);
   for (let i = 0; i < d.length; i += 3) {
-    const v0 = (UNIT[d[i]] - m0) * c + m0;
-    const v1 = (UNIT[d[i + 1]] - m1) * c + m1;
-    const v2 = (UNIT[d[i + 2]] - m2) * c + m2;
-    out[i] = (v0 < 0 ? 0 : v0 > 1 ? 1 : v0) * 255;
-    out[i + 1] = (v1 < 0 ? 0 : v1 > 1 ? 1 : v1) * 255;
-    out[i + 2] = (v2 < 0 ? 0 : v2 > 1 ? 1 : v2) * 255;
+    out[i] = lut[d[i]];
+    out[i + 1] = lut[256 + d[i + 1]];
+    out[i + 2] = lut[512 + d[i + 2]];
   }
   return out;
 };

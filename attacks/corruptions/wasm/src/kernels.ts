@@ -1631,6 +1631,11 @@ export function snowFlakes(src: usize, dst: usize, rows: i32, cols: i32, ra: usi
 // ---------------------------------------------------------------------------------------------------------
 // contrast (../../color.ts): per-channel means of v/255 (each summed in pixel order), then (x − m)·c + m.
 
+/**
+ * The per-channel means (table: 2 KiB of float64 v/255, then 768 bytes for the lookup table), then, as each channel
+ * maps its 256 byte values with the same constants, a 3 × 256 table of uint8(clip((v/255 − m)·c + m)·255) per value
+ * (the per-element arithmetic, once per distinct value) through which every byte is mapped.
+ */
 export function contrast(src: usize, dst: usize, npix: i32, c: f64, table: usize): void {
   unitTable(table);
   let m0: f64 = 0;
@@ -1645,17 +1650,24 @@ export function contrast(src: usize, dst: usize, npix: i32, c: f64, table: usize
   m0 /= <f64>npix;
   m1 /= <f64>npix;
   m2 /= <f64>npix;
-  for (let i = 0; i < npix; i++) {
-    const p = src + <usize>i * 3;
-    let v0 = (load<f64>(table + (<usize>load<u8>(p) << 3)) - m0) * c + m0;
-    let v1 = (load<f64>(table + (<usize>load<u8>(p, 1) << 3)) - m1) * c + m1;
-    let v2 = (load<f64>(table + (<usize>load<u8>(p, 2) << 3)) - m2) * c + m2;
+  const lut = table + 2048;
+  for (let v = 0; v < 256; v++) {
+    const x = load<f64>(table + (<usize>v << 3));
+    let v0 = (x - m0) * c + m0;
+    let v1 = (x - m1) * c + m1;
+    let v2 = (x - m2) * c + m2;
     v0 = v0 < 0 ? 0 : v0 > 1 ? 1 : v0;
     v1 = v1 < 0 ? 0 : v1 > 1 ? 1 : v1;
     v2 = v2 < 0 ? 0 : v2 > 1 ? 1 : v2;
+    store<u8>(lut + <usize>v, <u8><u32>(v0 * 255));
+    store<u8>(lut + <usize>v, <u8><u32>(v1 * 255), 256);
+    store<u8>(lut + <usize>v, <u8><u32>(v2 * 255), 512);
+  }
+  for (let i = 0; i < npix; i++) {
+    const p = src + <usize>i * 3;
     const o = dst + <usize>i * 3;
-    store<u8>(o, <u8><u32>(v0 * 255));
-    store<u8>(o, <u8><u32>(v1 * 255), 1);
-    store<u8>(o, <u8><u32>(v2 * 255), 2);
+    store<u8>(o, load<u8>(lut + <usize>load<u8>(p)));
+    store<u8>(o, load<u8>(lut + <usize>load<u8>(p, 1), 256), 1);
+    store<u8>(o, load<u8>(lut + <usize>load<u8>(p, 2), 512), 2);
   }
 }
