@@ -22,6 +22,7 @@ interface NoiseExports {
   shotNoise(src: number, dst: number, n: number, st: number, cdf: number, start: number, guide: number, pairs: number, value: number): void;
   fog(src: number, dst: number, w: number, h: number, m: number, size: number, scale: number, decay: number, st: number, unit: number): void;
   normalFill(dst: number, n: number, loc: number, scale: number, st: number, zig: number): void;
+  initRaw(tab: number, buf: number): void;
 }
 
 /** Elements per block of the two-pass kernels (BLOCK in src/noise.ts). */
@@ -30,7 +31,10 @@ const ST = 0;
 const UNIT = 16;
 const ZIG = UNIT + 2048;
 const ZIG_BYTES = 7 * 1024;
-const TABLES = ZIG + ZIG_BYTES;
+/** The SIMD generator's jump table (8 KiB) and output buffer (16 KiB): src/noise.ts initRaw. */
+const JUMP = ZIG + ZIG_BYTES;
+const RAW_BUF = JUMP + 8192;
+const TABLES = RAW_BUF + 16384;
 /** Shot noise's tables are dropped (and rewritten on demand) past this size; the two parameter sets need ~4 MiB. */
 const TABLES_MAX = 16 << 20;
 
@@ -58,6 +62,7 @@ function instantiate(): NoiseExports | null {
     const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { Math: { exp: Math.exp, log: Math.log } }).exports as unknown as NoiseExports;
     if (!grow(ex, TABLES)) return null;
     ex.unitTable(UNIT);
+    ex.initRaw(JUMP, RAW_BUF);
     const { kn, wn, fn } = ZIGGURAT_TABLES;
     const zig = new Float64Array(ex.memory.buffer, ZIG, ZIG_BYTES / 8);
     zig.set(kn, 0);

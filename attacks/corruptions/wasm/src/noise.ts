@@ -90,6 +90,111 @@ function zigguratRest(first: u32, zig: usize): f64 {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Four lanes of the one xoshiro128** stream. The transition is linear over GF(2), so the state SEG steps ahead
+// is a fixed 128 × 128 bit matrix J times the state. `fillRaw` puts the states at t, t + SEG, t + 2·SEG and
+// t + 3·SEG in the four lanes of i32x4 vectors and steps them together: RAW = 4·SEG consecutive outputs of the
+// stream (the same values, each at its index) for one SIMD step per 4 outputs, and the last lane ends at
+// t + RAW, the state after them. J is applied with a table of 32 × 16 entries (4 state bits each, "four
+// Russians"): 32 lookups and xors per jump, three per fill.
+
+/** Outputs per lane of one fill. */
+const SEG = 1024;
+/** Outputs per fill (u32 at `rawBuf`, 16 KiB). */
+const RAW = 4 * SEG;
+/** The jump table (8 KiB) and the output buffer, set by `initRaw`. */
+let jumpTab: usize = 0;
+let rawBuf: usize = 0;
+
+/** Build the jump table at `tab` (8 KiB) for J = SEG steps; fills write to `buf` (16 KiB). Once per instance. */
+export function initRaw(tab: usize, buf: usize): void {
+  jumpTab = tab;
+  rawBuf = buf;
+  for (let c = 0; c < 32; c++) {
+    const e = tab + (<usize>c << 8);
+    v128.store(e, i32x4.splat(0));
+    for (let b = 0; b < 4; b++) {
+      // column of J for state bit 4c + b: SEG steps from the unit state (word c >> 3, bit 4·(c & 7) + b)
+      const w = c >> 3;
+      const bit: u32 = 1 << ((4 * (c & 7) + b) as u32);
+      let s0: u32 = w == 0 ? bit : 0;
+      let s1: u32 = w == 1 ? bit : 0;
+      let s2: u32 = w == 2 ? bit : 0;
+      let s3: u32 = w == 3 ? bit : 0;
+      for (let k = 0; k < SEG; k++) {
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = rotl<u32>(s3, 11);
+      }
+      const col = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(s0), 1, s1), 2, s2), 3, s3);
+      const m = 1 << b;
+      for (let x = m; x < 2 * m; x++) v128.store(e + (<usize>x << 4), v128.xor(v128.load(e + (<usize>(x - m) << 4)), col));
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function jumpWord(acc: v128, tab: usize, x: u32): v128 {
+  for (let q: u32 = 0; q < 8; q++) acc = v128.xor(acc, v128.load(tab + (<usize>(q << 4) << 4) + (<usize>((x >>> (q << 2)) & 15) << 4)));
+  return acc;
+}
+
+/** J·v: the state SEG steps after v (lanes s0..s3). */
+function jump(v: v128): v128 {
+  const tab = jumpTab;
+  let acc = i32x4.splat(0);
+  acc = jumpWord(acc, tab, i32x4.extract_lane(v, 0));
+  acc = jumpWord(acc, tab + 2048, i32x4.extract_lane(v, 1));
+  acc = jumpWord(acc, tab + 4096, i32x4.extract_lane(v, 2));
+  acc = jumpWord(acc, tab + 6144, i32x4.extract_lane(v, 3));
+  return acc;
+}
+
+/** RAW consecutive outputs of the generator g0..g3 into rawBuf (u32); g0..g3 advance by RAW steps. */
+function fillRaw(): void {
+  const v0 = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(g0), 1, g1), 2, g2), 3, g3);
+  const v1 = jump(v0);
+  const v2 = jump(v1);
+  const v3 = jump(v2);
+  // transpose: vector w holds word w of the four states
+  const a = v128.shuffle<u32>(v0, v1, 0, 4, 1, 5);
+  const b = v128.shuffle<u32>(v2, v3, 0, 4, 1, 5);
+  const c = v128.shuffle<u32>(v0, v1, 2, 6, 3, 7);
+  const d = v128.shuffle<u32>(v2, v3, 2, 6, 3, 7);
+  let s0 = v128.shuffle<u32>(a, b, 0, 1, 4, 5);
+  let s1 = v128.shuffle<u32>(a, b, 2, 3, 6, 7);
+  let s2 = v128.shuffle<u32>(c, d, 0, 1, 4, 5);
+  let s3 = v128.shuffle<u32>(c, d, 2, 3, 6, 7);
+  const buf = rawBuf;
+  for (let k = 0; k < SEG; k++) {
+    // rotl(s1·5, 7)·9 with shifts and adds (x·5 = x + 4x, x·9 = x + 8x, modulo 2³²)
+    const m = i32x4.add(s1, i32x4.shl(s1, 2));
+    const r = v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25));
+    const o = i32x4.add(r, i32x4.shl(r, 3));
+    const p = buf + (<usize>k << 2);
+    v128.store32_lane(p, o, 0);
+    v128.store32_lane(p, o, 1, SEG * 4);
+    v128.store32_lane(p, o, 2, SEG * 8);
+    v128.store32_lane(p, o, 3, SEG * 12);
+    const t = i32x4.shl(s1, 9);
+    s2 = v128.xor(s2, s0);
+    s3 = v128.xor(s3, s1);
+    s1 = v128.xor(s1, s2);
+    s0 = v128.xor(s0, s3);
+    s2 = v128.xor(s2, t);
+    s3 = v128.or(i32x4.shl(s3, 11), i32x4.shr_u(s3, 21));
+  }
+  g0 = i32x4.extract_lane(s0, 3);
+  g1 = i32x4.extract_lane(s1, 3);
+  g2 = i32x4.extract_lane(s2, 3);
+  g3 = i32x4.extract_lane(s3, 3);
+}
+
 /** table[v] = v / 255 for the 256 byte values (2 KiB): the same doubles as JavaScript's v / 255. */
 export function unitTable(table: usize): void {
   for (let v = 0; v < 256; v++) store<f64>(table + (<usize>v << 3), <f64>v / 255.0);
@@ -204,38 +309,73 @@ function noiseLanes(v: v128, z: v128, c: v128, speckle: bool, zero: v128, one: v
   return i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(y, zero), one), s255));
 }
 
+/** ceil(x·2⁵³) clamped to [0, 2⁵³] (0 for NaN): the 53-bit integers K with K·2⁻⁵³ < x are those below it. */
+function threshold(x: f64): f64 {
+  const t = Math.ceil(x * 9007199254740992.0);
+  return t > 0 ? min(t, 9007199254740992.0) : 0;
+}
+
+/**
+ * For the 4 draw pairs (a, b) at p (8 u32): all-ones lanes where (a >>> 5)·2²⁶ + (b >>> 6) < hi·2²⁶ + lo
+ * (lo < 2²⁶; all values fit in a signed int32 lane).
+ */
+// @ts-ignore: decorator
+@inline
+function below4(p: usize, hi: v128, lo: v128): v128 {
+  const x = v128.load(p);
+  const y = v128.load(p, 16);
+  const a = i32x4.shr_u(v128.shuffle<u32>(x, y, 0, 2, 4, 6), 5);
+  const b = i32x4.shr_u(v128.shuffle<u32>(x, y, 1, 3, 5, 7), 6);
+  return v128.or(i32x4.lt_s(a, hi), v128.and(i32x4.eq(a, hi), i32x4.lt_s(b, lo)));
+}
+
 /** impulse_noise: u = Rng.next() per element; u < c/2 → 255, u < c → 0, else src[i]. */
 export function impulseNoise(src: usize, dst: usize, n: i32, c: f64, st: usize): void {
   const half = c / 2;
-  let s0 = load<u32>(st);
-  let s1 = load<u32>(st, 4);
-  let s2 = load<u32>(st, 8);
-  let s3 = load<u32>(st, 12);
-  for (let i = 0; i < n; i++) {
-    const a = rotl<u32>(s1 * 5, 7) * 9;
-    let t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl<u32>(s3, 11);
-    const b = rotl<u32>(s1 * 5, 7) * 9;
-    t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl<u32>(s3, 11);
-    const u = (<f64>(a >>> 5) * 67108864.0 + <f64>(b >>> 6)) * INV_2_53;
-    // selects, not branches: which case comes is random
+  g0 = load<u32>(st);
+  g1 = load<u32>(st, 4);
+  g2 = load<u32>(st, 8);
+  g3 = load<u32>(st, 12);
+  let i = 0;
+  // u < c ⇔ K < ceil(c·2⁵³) for the 53-bit integer K = (a >>> 5)·2²⁶ + (b >>> 6) = u·2⁵³ (exact scalings by powers
+  // of two): compared as (high 27, low 26 bits) in i32 lanes, 16 elements per step; c/2 likewise
+  const ct = threshold(c);
+  const ht = threshold(half);
+  const chi = i32x4.splat(<i32>Math.floor(ct / 67108864.0));
+  const clo = i32x4.splat(<i32>(ct - Math.floor(ct / 67108864.0) * 67108864.0));
+  const hhi = i32x4.splat(<i32>Math.floor(ht / 67108864.0));
+  const hlo = i32x4.splat(<i32>(ht - Math.floor(ht / 67108864.0) * 67108864.0));
+  // RAW / 2 elements per fill (two draws each), then the rest one draw at a time
+  for (; i + (RAW >> 1) <= n; i += RAW >> 1) {
+    fillRaw();
+    const buf = rawBuf;
+    const sb = src + <usize>i;
+    const db = dst + <usize>i;
+    for (let j = 0; j < RAW >> 1; j += 16) {
+      const p = buf + (<usize>j << 3);
+      const bc0 = below4(p, chi, clo);
+      const bh0 = below4(p, hhi, hlo);
+      const bc1 = below4(p + 32, chi, clo);
+      const bh1 = below4(p + 32, hhi, hlo);
+      const bc2 = below4(p + 64, chi, clo);
+      const bh2 = below4(p + 64, hhi, hlo);
+      const bc3 = below4(p + 96, chi, clo);
+      const bh3 = below4(p + 96, hhi, hlo);
+      // all-ones / zero lanes stay so through the signed saturating narrowing
+      const mc = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(bc0, bc1), i16x8.narrow_i32x4_s(bc2, bc3));
+      const mh = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(bh0, bh1), i16x8.narrow_i32x4_s(bh2, bh3));
+      // u < c/2 → 255 (mh all ones), u < c → 0, else src
+      v128.store(db + <usize>j, v128.bitselect(mh, v128.load(sb + <usize>j), mc));
+    }
+  }
+  for (; i < n; i++) {
+    const u = nextF64();
     store<u8>(dst + <usize>i, select<u32>(select<u32>(255, 0, u < half), load<u8>(src + <usize>i), u < c));
   }
-  store<u32>(st, s0);
-  store<u32>(st, s1, 4);
-  store<u32>(st, s2, 8);
-  store<u32>(st, s3, 12);
+  store<u32>(st, g0);
+  store<u32>(st, g1, 4);
+  store<u32>(st, g2, 8);
+  store<u32>(st, g3, 12);
 }
 
 /**
