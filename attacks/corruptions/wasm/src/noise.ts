@@ -386,44 +386,45 @@ export function impulseNoise(src: usize, dst: usize, n: i32, c: f64, st: usize):
  * dst[i] = value[k] (uint8).
  */
 export function shotNoise(src: usize, dst: usize, n: i32, st: usize, cdf: usize, start: usize, guide: usize, pairs: usize, value: usize): void {
-  let s0 = load<u32>(st);
-  let s1 = load<u32>(st, 4);
-  let s2 = load<u32>(st, 8);
-  let s3 = load<u32>(st, 12);
-  for (let i = 0; i < n; i++) {
-    const a = rotl<u32>(s1 * 5, 7) * 9;
-    let t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl<u32>(s3, 11);
-    const b = rotl<u32>(s1 * 5, 7) * 9;
-    t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl<u32>(s3, 11);
-    const u = (<f64>(a >>> 5) * 67108864.0 + <f64>(b >>> 6)) * INV_2_53;
-    const v = <usize>load<u8>(src + <usize>i);
-    // floor(u·64) is the top 6 of u's 53 bits, the top 6 bits of `a` (no float → int conversion)
-    const g = (v << 6) + <usize>(a >>> 26);
-    const p = pairs + (g << 4);
-    const far = load<f64>(p, 8) <= u;
-    let k = <usize>load<i32>(guide + (g << 2)) + <usize>(load<f64>(p) <= u) + <usize>far;
-    if (far) {
-      const base = cdf + (<usize>load<i32>(start + (v << 2)) << 3);
-      while (load<f64>(base + (k << 3)) <= u) k++;
+  g0 = load<u32>(st);
+  g1 = load<u32>(st, 4);
+  g2 = load<u32>(st, 8);
+  g3 = load<u32>(st, 12);
+  let i = 0;
+  // RAW / 2 elements per fill of the SIMD generator (two draws each), then the rest one draw at a time
+  for (; i < n; ) {
+    const full = i + (RAW >> 1) <= n;
+    const m = full ? RAW >> 1 : n - i;
+    if (full) fillRaw();
+    const buf = rawBuf;
+    for (let j = 0; j < m; j++, i++) {
+      let a: u32;
+      let b: u32;
+      if (full) {
+        a = load<u32>(buf + (<usize>j << 3));
+        b = load<u32>(buf + (<usize>j << 3), 4);
+      } else {
+        a = nextU32();
+        b = nextU32();
+      }
+      const u = (<f64>(a >>> 5) * 67108864.0 + <f64>(b >>> 6)) * INV_2_53;
+      const v = <usize>load<u8>(src + <usize>i);
+      // floor(u·64) is the top 6 of u's 53 bits, the top 6 bits of `a` (no float → int conversion)
+      const g = (v << 6) + <usize>(a >>> 26);
+      const p = pairs + (g << 4);
+      const far = load<f64>(p, 8) <= u;
+      let k = <usize>load<i32>(guide + (g << 2)) + <usize>(load<f64>(p) <= u) + <usize>far;
+      if (far) {
+        const base = cdf + (<usize>load<i32>(start + (v << 2)) << 3);
+        while (load<f64>(base + (k << 3)) <= u) k++;
+      }
+      store<u8>(dst + <usize>i, load<u8>(value + k));
     }
-    store<u8>(dst + <usize>i, load<u8>(value + k));
   }
-  store<u32>(st, s0);
-  store<u32>(st, s1, 4);
-  store<u32>(st, s2, 8);
-  store<u32>(st, s3, 12);
+  store<u32>(st, g0);
+  store<u32>(st, g1, 4);
+  store<u32>(st, g2, 8);
+  store<u32>(st, g3, 12);
 }
 
 /**
