@@ -65,7 +65,11 @@ export function scratchBytes(w: i32, h: i32): i32 {
   return 1536 + 256 + pad16(lw * lh) + 2 * pad16(cw * ch) + 2 * pad16(cw * 4);
 }
 
-/** libjpeg-turbo's reciprocal divisors for q·8 (16-bit DCTELEM as in its SIMD builds): fq, c, r per entry. */
+/**
+ * libjpeg-turbo's reciprocal divisors for q·8 (16-bit DCTELEM as in its SIMD builds): per entry fq, the correction c
+ * and scale 2^(32 − r), so that |t| / (q·8) rounded is (((|t| + c)·fq) >> 16)·scale >> 16 = ((|t| + c)·fq) >> r,
+ * the two high-half multiplies of its SIMD quantiser (r ≥ 18 here, so the scale fits).
+ */
 function divisors(qt: usize, div: usize): void {
   for (let i = 0; i < 128; i++) {
     const d = <u32>(load<i32>(qt + (<usize>i << 2)) << 3);
@@ -84,201 +88,184 @@ function divisors(qt: usize, div: usize): void {
     }
     store<u32>(div + (<usize>i << 2), fq);
     store<u32>(div + 512 + (<usize>i << 2), c);
-    store<i32>(div + 1024 + (<usize>i << 2), r);
+    store<u32>(div + 1024 + (<usize>i << 2), <u32>1 << (32 - r));
+  }
+}
+
+@inline function vdescale(x: v128, n: i32): v128 {
+  return i32x4.shr_s(i32x4.add(x, i32x4.splat(1 << (n - 1))), n);
+}
+
+@inline function vmul(x: v128, c: i32): v128 {
+  return i32x4.mul(x, i32x4.splat(c));
+}
+
+/** Transpose the 8×8 i32 matrix at `ws` (rows of 32 bytes) in place, as four 4×4 transposes. */
+function transpose(ws: usize): void {
+  for (let q = 0; q < 3; q++) {
+    // q = 0: the top-left block, 1: the bottom-right one, 2: the two off-diagonal blocks swapped
+    const src = q == 0 ? ws : q == 1 ? ws + 144 : ws + 16;
+    const dst = q == 0 ? ws : q == 1 ? ws + 144 : ws + 128;
+    const a = v128.load(src);
+    const b = v128.load(src, 32);
+    const c = v128.load(src, 64);
+    const d = v128.load(src, 96);
+    const t0 = i32x4.shuffle(a, b, 0, 4, 1, 5);
+    const t1 = i32x4.shuffle(a, b, 2, 6, 3, 7);
+    const t2 = i32x4.shuffle(c, d, 0, 4, 1, 5);
+    const t3 = i32x4.shuffle(c, d, 2, 6, 3, 7);
+    if (q == 2) {
+      // the other off-diagonal block (rows 4–7, columns 0–3) goes to rows 0–3, columns 4–7
+      const e = v128.load(ws, 128);
+      const f = v128.load(ws, 160);
+      const g = v128.load(ws, 192);
+      const h = v128.load(ws, 224);
+      const u0 = i32x4.shuffle(e, f, 0, 4, 1, 5);
+      const u1 = i32x4.shuffle(e, f, 2, 6, 3, 7);
+      const u2 = i32x4.shuffle(g, h, 0, 4, 1, 5);
+      const u3 = i32x4.shuffle(g, h, 2, 6, 3, 7);
+      v128.store(ws, i64x2.shuffle(u0, u2, 0, 2), 16);
+      v128.store(ws, i64x2.shuffle(u0, u2, 1, 3), 48);
+      v128.store(ws, i64x2.shuffle(u1, u3, 0, 2), 80);
+      v128.store(ws, i64x2.shuffle(u1, u3, 1, 3), 112);
+    }
+    v128.store(dst, i64x2.shuffle(t0, t2, 0, 2));
+    v128.store(dst, i64x2.shuffle(t0, t2, 1, 3), 32);
+    v128.store(dst, i64x2.shuffle(t1, t3, 0, 2), 64);
+    v128.store(dst, i64x2.shuffle(t1, t3, 1, 3), 96);
   }
 }
 
 /**
- * One 8×8 block of plane `p` (row stride `stride`) in place: forward DCT, quantise with table `t` (0 luminance,
- * 1 chrominance), dequantise, inverse DCT, clamp.
+ * One pass of the islow forward DCT (jfdctint.c) along the first index of the 8×8 i32 matrix at `ws`, four
+ * lanes at a time. Pass 1 (rows) keeps PASS1_BITS of extra precision; pass 2 (columns) removes it.
+ */
+function fdctPass(ws: usize, second: bool): void {
+  const evenShift = second ? PASS1_BITS : 0;
+  const oddShift = second ? CONST_BITS + PASS1_BITS : CONST_BITS - PASS1_BITS;
+  for (let half = 0; half < 2; half++) {
+    const o = ws + (<usize>half << 4);
+    const d0 = v128.load(o);
+    const d1 = v128.load(o, 32);
+    const d2 = v128.load(o, 64);
+    const d3 = v128.load(o, 96);
+    const d4 = v128.load(o, 128);
+    const d5 = v128.load(o, 160);
+    const d6 = v128.load(o, 192);
+    const d7 = v128.load(o, 224);
+    const t0 = i32x4.add(d0, d7);
+    const t7 = i32x4.sub(d0, d7);
+    const t1 = i32x4.add(d1, d6);
+    const t6 = i32x4.sub(d1, d6);
+    const t2 = i32x4.add(d2, d5);
+    const t5 = i32x4.sub(d2, d5);
+    const t3 = i32x4.add(d3, d4);
+    const t4 = i32x4.sub(d3, d4);
+    const t10 = i32x4.add(t0, t3);
+    const t13 = i32x4.sub(t0, t3);
+    const t11 = i32x4.add(t1, t2);
+    const t12 = i32x4.sub(t1, t2);
+    if (second) {
+      v128.store(o, vdescale(i32x4.add(t10, t11), evenShift));
+      v128.store(o, vdescale(i32x4.sub(t10, t11), evenShift), 128);
+    } else {
+      v128.store(o, i32x4.shl(i32x4.add(t10, t11), PASS1_BITS));
+      v128.store(o, i32x4.shl(i32x4.sub(t10, t11), PASS1_BITS), 128);
+    }
+    const z1 = vmul(i32x4.add(t12, t13), F0_541);
+    v128.store(o, vdescale(i32x4.add(z1, vmul(t13, F0_765)), oddShift), 64);
+    v128.store(o, vdescale(i32x4.sub(z1, vmul(t12, F1_847)), oddShift), 192);
+    const y5 = vmul(i32x4.add(i32x4.add(t4, t6), i32x4.add(t5, t7)), F1_175);
+    const m1 = vmul(i32x4.add(t4, t7), -F0_899);
+    const m2 = vmul(i32x4.add(t5, t6), -F2_562);
+    const y3 = i32x4.add(vmul(i32x4.add(t4, t6), -F1_961), y5);
+    const y4 = i32x4.add(vmul(i32x4.add(t5, t7), -F0_390), y5);
+    v128.store(o, vdescale(i32x4.add(i32x4.add(vmul(t4, F0_298), m1), y3), oddShift), 224);
+    v128.store(o, vdescale(i32x4.add(i32x4.add(vmul(t5, F2_053), m2), y4), oddShift), 160);
+    v128.store(o, vdescale(i32x4.add(i32x4.add(vmul(t6, F3_072), m2), y3), oddShift), 96);
+    v128.store(o, vdescale(i32x4.add(i32x4.add(vmul(t7, F1_501), m1), y4), oddShift), 32);
+  }
+}
+
+/**
+ * One pass of the islow inverse DCT (jidctint.c) along the first index of the matrix at `ws`: pass 1 (columns)
+ * descales by CONST_BITS − PASS1_BITS, pass 2 (rows) by CONST_BITS + PASS1_BITS + 3.
+ */
+function idctPass(ws: usize, shift: i32): void {
+  for (let half = 0; half < 2; half++) {
+    const o = ws + (<usize>half << 4);
+    const c0 = v128.load(o);
+    const c1 = v128.load(o, 32);
+    const c2 = v128.load(o, 64);
+    const c3 = v128.load(o, 96);
+    const c4 = v128.load(o, 128);
+    const c5 = v128.load(o, 160);
+    const c6 = v128.load(o, 192);
+    const c7 = v128.load(o, 224);
+    const z1 = vmul(i32x4.add(c2, c6), F0_541);
+    const e2 = i32x4.sub(z1, vmul(c6, F1_847));
+    const e3 = i32x4.add(z1, vmul(c2, F0_765));
+    const e0 = i32x4.shl(i32x4.add(c0, c4), CONST_BITS);
+    const e1 = i32x4.shl(i32x4.sub(c0, c4), CONST_BITS);
+    const e10 = i32x4.add(e0, e3);
+    const e13 = i32x4.sub(e0, e3);
+    const e11 = i32x4.add(e1, e2);
+    const e12 = i32x4.sub(e1, e2);
+    const y5 = vmul(i32x4.add(i32x4.add(c7, c3), i32x4.add(c5, c1)), F1_175);
+    const m1 = vmul(i32x4.add(c7, c1), -F0_899);
+    const m2 = vmul(i32x4.add(c5, c3), -F2_562);
+    const y3 = i32x4.add(vmul(i32x4.add(c7, c3), -F1_961), y5);
+    const y4 = i32x4.add(vmul(i32x4.add(c5, c1), -F0_390), y5);
+    const o0 = i32x4.add(i32x4.add(vmul(c7, F0_298), m1), y3);
+    const o1 = i32x4.add(i32x4.add(vmul(c5, F2_053), m2), y4);
+    const o2 = i32x4.add(i32x4.add(vmul(c3, F3_072), m2), y3);
+    const o3 = i32x4.add(i32x4.add(vmul(c1, F1_501), m1), y4);
+    v128.store(o, vdescale(i32x4.add(e10, o3), shift));
+    v128.store(o, vdescale(i32x4.sub(e10, o3), shift), 224);
+    v128.store(o, vdescale(i32x4.add(e11, o2), shift), 32);
+    v128.store(o, vdescale(i32x4.sub(e11, o2), shift), 192);
+    v128.store(o, vdescale(i32x4.add(e12, o1), shift), 64);
+    v128.store(o, vdescale(i32x4.sub(e12, o1), shift), 160);
+    v128.store(o, vdescale(i32x4.add(e13, o0), shift), 96);
+    v128.store(o, vdescale(i32x4.sub(e13, o0), shift), 128);
+  }
+}
+
+/**
+ * One 8×8 block of plane `p` (row stride `stride`) in place: forward DCT (rows, then columns), quantise with the
+ * table at `qt` / divisors at `div`, dequantise, inverse DCT (columns, then rows), clamp to 0..255. The matrix at
+ * `ws` is transposed between passes so that every pass runs along its first index.
  */
 function block(p: usize, stride: i32, ws: usize, qt: usize, div: usize): void {
-  // forward DCT pass 1: rows, samples centred on 128; results scaled by 2^PASS1_BITS
+  const centre = i32x4.splat(128);
   for (let r = 0; r < 8; r++) {
-    const s = p + <usize>(r * stride);
-    const o = ws + (<usize>r << 5);
-    const d0 = <i32>load<u8>(s) - 128;
-    const d1 = <i32>load<u8>(s, 1) - 128;
-    const d2 = <i32>load<u8>(s, 2) - 128;
-    const d3 = <i32>load<u8>(s, 3) - 128;
-    const d4 = <i32>load<u8>(s, 4) - 128;
-    const d5 = <i32>load<u8>(s, 5) - 128;
-    const d6 = <i32>load<u8>(s, 6) - 128;
-    const d7 = <i32>load<u8>(s, 7) - 128;
-    const t0 = d0 + d7;
-    const t7 = d0 - d7;
-    const t1 = d1 + d6;
-    const t6 = d1 - d6;
-    const t2 = d2 + d5;
-    const t5 = d2 - d5;
-    const t3 = d3 + d4;
-    const t4 = d3 - d4;
-    const t10 = t0 + t3;
-    const t13 = t0 - t3;
-    const t11 = t1 + t2;
-    const t12 = t1 - t2;
-    store<i32>(o, (t10 + t11) << PASS1_BITS);
-    store<i32>(o, (t10 - t11) << PASS1_BITS, 16);
-    const z1 = (t12 + t13) * F0_541;
-    store<i32>(o, descale(z1 + t13 * F0_765, CONST_BITS - PASS1_BITS), 8);
-    store<i32>(o, descale(z1 - t12 * F1_847, CONST_BITS - PASS1_BITS), 24);
-    const y1 = t4 + t7;
-    const y2 = t5 + t6;
-    let y3 = t4 + t6;
-    let y4 = t5 + t7;
-    const y5 = (y3 + y4) * F1_175;
-    const u4 = t4 * F0_298;
-    const u5 = t5 * F2_053;
-    const u6 = t6 * F3_072;
-    const u7 = t7 * F1_501;
-    const m1 = -y1 * F0_899;
-    const m2 = -y2 * F2_562;
-    y3 = -y3 * F1_961 + y5;
-    y4 = -y4 * F0_390 + y5;
-    store<i32>(o, descale(u4 + m1 + y3, CONST_BITS - PASS1_BITS), 28);
-    store<i32>(o, descale(u5 + m2 + y4, CONST_BITS - PASS1_BITS), 20);
-    store<i32>(o, descale(u6 + m2 + y3, CONST_BITS - PASS1_BITS), 12);
-    store<i32>(o, descale(u7 + m1 + y4, CONST_BITS - PASS1_BITS), 4);
+    const s = i16x8.extend_low_i8x16_u(v128.load64_zero(p + <usize>(r * stride)));
+    v128.store(ws + (<usize>r << 5), i32x4.sub(i32x4.extend_low_i16x8_s(s), centre));
+    v128.store(ws + (<usize>r << 5), i32x4.sub(i32x4.extend_high_i16x8_s(s), centre), 16);
   }
-  // forward DCT pass 2: columns; outputs scaled by 8
-  for (let c = 0; c < 8; c++) {
-    const o = ws + (<usize>c << 2);
-    const d0 = load<i32>(o);
-    const d1 = load<i32>(o, 32);
-    const d2 = load<i32>(o, 64);
-    const d3 = load<i32>(o, 96);
-    const d4 = load<i32>(o, 128);
-    const d5 = load<i32>(o, 160);
-    const d6 = load<i32>(o, 192);
-    const d7 = load<i32>(o, 224);
-    const t0 = d0 + d7;
-    const t7 = d0 - d7;
-    const t1 = d1 + d6;
-    const t6 = d1 - d6;
-    const t2 = d2 + d5;
-    const t5 = d2 - d5;
-    const t3 = d3 + d4;
-    const t4 = d3 - d4;
-    const t10 = t0 + t3;
-    const t13 = t0 - t3;
-    const t11 = t1 + t2;
-    const t12 = t1 - t2;
-    store<i32>(o, descale(t10 + t11, PASS1_BITS));
-    store<i32>(o, descale(t10 - t11, PASS1_BITS), 128);
-    const z1 = (t12 + t13) * F0_541;
-    store<i32>(o, descale(z1 + t13 * F0_765, CONST_BITS + PASS1_BITS), 64);
-    store<i32>(o, descale(z1 - t12 * F1_847, CONST_BITS + PASS1_BITS), 192);
-    const y1 = t4 + t7;
-    const y2 = t5 + t6;
-    let y3 = t4 + t6;
-    let y4 = t5 + t7;
-    const y5 = (y3 + y4) * F1_175;
-    const u4 = t4 * F0_298;
-    const u5 = t5 * F2_053;
-    const u6 = t6 * F3_072;
-    const u7 = t7 * F1_501;
-    const m1 = -y1 * F0_899;
-    const m2 = -y2 * F2_562;
-    y3 = -y3 * F1_961 + y5;
-    y4 = -y4 * F0_390 + y5;
-    store<i32>(o, descale(u4 + m1 + y3, CONST_BITS + PASS1_BITS), 224);
-    store<i32>(o, descale(u5 + m2 + y4, CONST_BITS + PASS1_BITS), 160);
-    store<i32>(o, descale(u6 + m2 + y3, CONST_BITS + PASS1_BITS), 96);
-    store<i32>(o, descale(u7 + m1 + y4, CONST_BITS + PASS1_BITS), 32);
+  transpose(ws);
+  fdctPass(ws, false);
+  transpose(ws);
+  fdctPass(ws, true);
+  // quantise: the magnitude through the reciprocal, the sign restored; then dequantise
+  for (let i = 0; i < 256; i += 16) {
+    const at = <usize>i;
+    const t = v128.load(ws + at);
+    const sign = i32x4.shr_s(t, 31);
+    let v = i32x4.shr_u(i32x4.mul(i32x4.add(i32x4.abs(t), v128.load(div + 512 + at)), v128.load(div + at)), 16);
+    v = i32x4.shr_u(i32x4.mul(v, v128.load(div + 1024 + at)), 16);
+    v = i32x4.sub(v128.xor(v, sign), sign);
+    v128.store(ws + at, i32x4.mul(v, v128.load(qt + at)));
   }
-  // quantise (reciprocal multiply on the magnitude, sign restored) and dequantise
-  for (let i = 0; i < 64; i++) {
-    const at = <usize>i << 2;
-    const t = load<i32>(ws + at);
-    const a = <u32>(t < 0 ? -t : t);
-    const v = <i32>(((a + load<u32>(div + 512 + at)) * load<u32>(div + at)) >> load<u32>(div + 1024 + at));
-    store<i32>(ws + at, (t < 0 ? -v : v) * load<i32>(qt + at));
-  }
-  // inverse DCT pass 1: columns, results scaled by 2^PASS1_BITS
-  for (let c = 0; c < 8; c++) {
-    const o = ws + (<usize>c << 2);
-    const c0 = load<i32>(o);
-    const c1 = load<i32>(o, 32);
-    const c2 = load<i32>(o, 64);
-    const c3 = load<i32>(o, 96);
-    const c4 = load<i32>(o, 128);
-    const c5 = load<i32>(o, 160);
-    const c6 = load<i32>(o, 192);
-    const c7 = load<i32>(o, 224);
-    const z1 = (c2 + c6) * F0_541;
-    const e2 = z1 - c6 * F1_847;
-    const e3 = z1 + c2 * F0_765;
-    const e0 = (c0 + c4) << CONST_BITS;
-    const e1 = (c0 - c4) << CONST_BITS;
-    const e10 = e0 + e3;
-    const e13 = e0 - e3;
-    const e11 = e1 + e2;
-    const e12 = e1 - e2;
-    const y1 = c7 + c1;
-    const y2 = c5 + c3;
-    let y3 = c7 + c3;
-    let y4 = c5 + c1;
-    const y5 = (y3 + y4) * F1_175;
-    const m1 = -y1 * F0_899;
-    const m2 = -y2 * F2_562;
-    y3 = -y3 * F1_961 + y5;
-    y4 = -y4 * F0_390 + y5;
-    const o0 = c7 * F0_298 + m1 + y3;
-    const o1 = c5 * F2_053 + m2 + y4;
-    const o2 = c3 * F3_072 + m2 + y3;
-    const o3 = c1 * F1_501 + m1 + y4;
-    store<i32>(o, descale(e10 + o3, CONST_BITS - PASS1_BITS));
-    store<i32>(o, descale(e10 - o3, CONST_BITS - PASS1_BITS), 224);
-    store<i32>(o, descale(e11 + o2, CONST_BITS - PASS1_BITS), 32);
-    store<i32>(o, descale(e11 - o2, CONST_BITS - PASS1_BITS), 192);
-    store<i32>(o, descale(e12 + o1, CONST_BITS - PASS1_BITS), 64);
-    store<i32>(o, descale(e12 - o1, CONST_BITS - PASS1_BITS), 160);
-    store<i32>(o, descale(e13 + o0, CONST_BITS - PASS1_BITS), 96);
-    store<i32>(o, descale(e13 - o0, CONST_BITS - PASS1_BITS), 128);
-  }
-  // inverse DCT pass 2: rows, descaled by 2^(PASS1_BITS + 3), centred back on 128 and clamped
-  const SH = CONST_BITS + PASS1_BITS + 3;
+  idctPass(ws, CONST_BITS - PASS1_BITS);
+  transpose(ws);
+  idctPass(ws, CONST_BITS + PASS1_BITS + 3);
+  transpose(ws);
+  // centre back on 128; the saturating narrowings clamp to 0..255
   for (let r = 0; r < 8; r++) {
     const o = ws + (<usize>r << 5);
-    const s = p + <usize>(r * stride);
-    const c0 = load<i32>(o);
-    const c1 = load<i32>(o, 4);
-    const c2 = load<i32>(o, 8);
-    const c3 = load<i32>(o, 12);
-    const c4 = load<i32>(o, 16);
-    const c5 = load<i32>(o, 20);
-    const c6 = load<i32>(o, 24);
-    const c7 = load<i32>(o, 28);
-    const z1 = (c2 + c6) * F0_541;
-    const e2 = z1 - c6 * F1_847;
-    const e3 = z1 + c2 * F0_765;
-    const e0 = (c0 + c4) << CONST_BITS;
-    const e1 = (c0 - c4) << CONST_BITS;
-    const e10 = e0 + e3;
-    const e13 = e0 - e3;
-    const e11 = e1 + e2;
-    const e12 = e1 - e2;
-    const y1 = c7 + c1;
-    const y2 = c5 + c3;
-    let y3 = c7 + c3;
-    let y4 = c5 + c1;
-    const y5 = (y3 + y4) * F1_175;
-    const m1 = -y1 * F0_899;
-    const m2 = -y2 * F2_562;
-    y3 = -y3 * F1_961 + y5;
-    y4 = -y4 * F0_390 + y5;
-    const o0 = c7 * F0_298 + m1 + y3;
-    const o1 = c5 * F2_053 + m2 + y4;
-    const o2 = c3 * F3_072 + m2 + y3;
-    const o3 = c1 * F1_501 + m1 + y4;
-    store<u8>(s, clamp255(descale(e10 + o3, SH) + 128));
-    store<u8>(s, clamp255(descale(e10 - o3, SH) + 128), 7);
-    store<u8>(s, clamp255(descale(e11 + o2, SH) + 128), 1);
-    store<u8>(s, clamp255(descale(e11 - o2, SH) + 128), 6);
-    store<u8>(s, clamp255(descale(e12 + o1, SH) + 128), 2);
-    store<u8>(s, clamp255(descale(e12 - o1, SH) + 128), 5);
-    store<u8>(s, clamp255(descale(e13 + o0, SH) + 128), 3);
-    store<u8>(s, clamp255(descale(e13 - o0, SH) + 128), 4);
+    const w16 = i16x8.narrow_i32x4_s(i32x4.add(v128.load(o), centre), i32x4.add(v128.load(o, 16), centre));
+    v128.store64_lane(p + <usize>(r * stride), i8x16.narrow_i16x8_u(w16, w16), 0);
   }
 }
 
