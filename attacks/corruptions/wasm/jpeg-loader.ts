@@ -8,7 +8,7 @@ import { WASM_MAX_BYTES, wasmKernels } from './loader.js';
  * must run instead: WebAssembly switched off with setWasmKernels(false) or unavailable (the same switch as the
  * other kernels), or an image beyond the memory cap.
  *
- * Memory: [quantisation tables (2 × 64 i32) | src | dst | scratch].
+ * Memory: [quantisation tables (2 × 64 i32) | src | dst (+ 32 bytes) | scratch].
  */
 interface JpegExports {
   memory: WebAssembly.Memory;
@@ -78,7 +78,7 @@ export function jpegRoundTripWasm(rgb: Uint8Array, w: number, h: number, quality
   if (!k) return null;
   const n = w * h * 3;
   const dst = SRC + Math.ceil(n / 16) * 16;
-  const work = dst + Math.ceil(n / 16) * 16;
+  const work = dst + Math.ceil((n + 32) / 16) * 16; // the kernel writes whole 8-pixel groups: 32 bytes of slack
   if (!grow(k, work + k.scratchBytes(w, h))) return null;
   let qt = tables.get(quality);
   if (!qt) {

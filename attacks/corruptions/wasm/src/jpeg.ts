@@ -58,11 +58,11 @@ const F3_072: i32 = 25172;
 
 /** Bytes of scratch jpegRoundTrip needs at `work` for a w×h image. */
 export function scratchBytes(w: i32, h: i32): i32 {
-  const lw = pad8(w);
+  const pw = pad16(w);
   const lh = pad8(h);
-  const cw = pad16(w) >> 1;
+  const cw = pw >> 1;
   const ch = pad16(h) >> 1;
-  return 1536 + 256 + pad16(lw * lh) + 2 * pad16(cw * ch) + 2 * pad16(cw * 4);
+  return 1536 + 256 + pad16(pw * 3 * (lh + 1) + 32) + pad16(pw * lh) + 2 * pad16(cw * ch) + 2 * pad16((cw + 8) * 4);
 }
 
 /**
@@ -269,10 +269,10 @@ function block(p: usize, stride: i32, ws: usize, qt: usize, div: usize): void {
   }
 }
 
-/** Every block of a plane of bw×bh samples (multiples of 8) through block(). */
-function blocks(p: usize, bw: i32, bh: i32, ws: usize, qt: usize, div: usize): void {
+/** Every block of the first bw×bh samples (multiples of 8) of a plane with row stride `stride` through block(). */
+function blocks(p: usize, stride: i32, bw: i32, bh: i32, ws: usize, qt: usize, div: usize): void {
   for (let by = 0; by < bh; by += 8) {
-    for (let bx = 0; bx < bw; bx += 8) block(p + <usize>(by * bw + bx), bw, ws, qt, div);
+    for (let bx = 0; bx < bw; bx += 8) block(p + <usize>(by * stride + bx), stride, ws, qt, div);
   }
 }
 
@@ -282,110 +282,207 @@ function repeatRow(p: usize, w: i32, from: i32, to: i32): void {
   for (let r = from + 1; r < to; r++) memory.copy(p + <usize>(r * w), s, <usize>w);
 }
 
-/** Column sums 3·near + far of one chroma row pair (jdsample.c h2v2_fancy_upsample's thiscolsum). */
-function colSums(p: usize, cw: i32, near: i32, far: i32, dw: i32, out: usize): void {
-  const a = p + <usize>(near * cw);
-  const b = p + <usize>(far * cw);
-  for (let j = 0; j < dw; j++) {
-    store<i32>(out + (<usize>j << 2), <i32>load<u8>(a + <usize>j) * 3 + <i32>load<u8>(b + <usize>j));
-  }
+/** Red, green, blue of the 4 pixels in the first 12 bytes of `v`, as i32 lanes. */
+@inline function red(v: v128): v128 {
+  return i8x16.shuffle(v, i32x4.splat(0), 0, 16, 16, 16, 3, 16, 16, 16, 6, 16, 16, 16, 9, 16, 16, 16);
+}
+@inline function green(v: v128): v128 {
+  return i8x16.shuffle(v, i32x4.splat(0), 1, 16, 16, 16, 4, 16, 16, 16, 7, 16, 16, 16, 10, 16, 16, 16);
+}
+@inline function blue(v: v128): v128 {
+  return i8x16.shuffle(v, i32x4.splat(0), 2, 16, 16, 16, 5, 16, 16, 16, 8, 16, 16, 16, 11, 16, 16, 16);
 }
 
-/** Upsampled chroma at output column x from the column sums (dw > 2). */
-@inline function fancy(sums: usize, x: i32, dw: i32): i32 {
-  const j = x >> 1;
-  const s = load<i32>(sums + (<usize>j << 2));
-  if ((x & 1) == 0) {
-    return j == 0 ? (s * 4 + 8) >> 4 : (s * 3 + load<i32>(sums + (<usize>(j - 1) << 2)) + 8) >> 4;
-  }
-  return j == dw - 1 ? (s * 4 + 7) >> 4 : (s * 3 + load<i32>(sums + (<usize>(j + 1) << 2)) + 7) >> 4;
+/** jccolor.c: Y = (0.299 R + 0.587 G + 0.114 B) in 16-bit fixed point, rounded. */
+@inline function luma(v: v128): v128 {
+  const r = red(v);
+  const g = green(v);
+  const b = blue(v);
+  return i32x4.shr_s(i32x4.add(i32x4.add(vmul(r, 19595), vmul(g, 38470)), i32x4.add(vmul(b, 7471), i32x4.splat(32768))), 16);
+}
+
+/** jccolor.c: Cb = −0.16874 R − 0.33126 G + 0.5 B + 128, with the ONE_HALF − 1 bias. */
+@inline function chromaB(v: v128): v128 {
+  const r = red(v);
+  const g = green(v);
+  const b = blue(v);
+  return i32x4.shr_s(i32x4.add(i32x4.sub(vmul(b, 32768), i32x4.add(vmul(r, 11059), vmul(g, 21709))), i32x4.splat((128 << 16) + 32767)), 16);
+}
+
+/** jccolor.c: Cr = 0.5 R − 0.41869 G − 0.08131 B + 128, with the ONE_HALF − 1 bias. */
+@inline function chromaR(v: v128): v128 {
+  const r = red(v);
+  const g = green(v);
+  const b = blue(v);
+  return i32x4.shr_s(i32x4.add(i32x4.sub(vmul(r, 32768), i32x4.add(vmul(g, 27439), vmul(b, 5329))), i32x4.splat((128 << 16) + 32767)), 16);
+}
+
+/** 8 i32 lanes (two vectors, values 0..255) stored as 8 bytes. */
+@inline function store8(p: usize, lo: v128, hi: v128): void {
+  const w16 = i16x8.narrow_i32x4_s(lo, hi);
+  v128.store64_lane(p, i8x16.narrow_i16x8_u(w16, w16), 0);
 }
 
 /**
- * decode(encode(src)) of a w×h RGB image (w, h ≥ 1) into dst, with the quantisation tables at `qt` and
- * scratchBytes(w, h) bytes of scratch at `work`.
+ * Column sums 3·near + far of chroma rows `near` and `far` (h2v2_fancy_upsample's colsums) for columns 0..cw−1
+ * at out + 4, with the edge columns repeated: out[0] = sum of column 0, out[dw + 1] = sum of column dw − 1.
+ */
+function colSums(p: usize, cw: i32, near: i32, far: i32, dw: i32, out: usize): void {
+  const a = p + <usize>(near * cw);
+  const b = p + <usize>(far * cw);
+  for (let j = 0; j < cw; j += 4) {
+    const n = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(a + <usize>j)));
+    const f = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(b + <usize>j)));
+    v128.store(out + 4 + (<usize>j << 2), i32x4.add(vmul(n, 3), f));
+  }
+  store<i32>(out, load<i32>(out, 4));
+  store<i32>(out + (<usize>(dw + 1) << 2), load<i32>(out + (<usize>dw << 2)));
+}
+
+/** Fancy-upsampled chroma − 128 for the 8 output columns 2j .. 2j + 7: (3·s + neighbour + 8 or 7) >> 4. */
+@inline function upLo(sums: usize, j: i32): v128 {
+  const at = sums + (<usize>j << 2);
+  const s3 = vmul(v128.load(at, 4), 3);
+  const e = i32x4.shr_s(i32x4.add(i32x4.add(s3, v128.load(at)), i32x4.splat(8)), 4);
+  const o = i32x4.shr_s(i32x4.add(i32x4.add(s3, v128.load(at, 8)), i32x4.splat(7)), 4);
+  return i32x4.sub(i32x4.shuffle(e, o, 0, 4, 1, 5), i32x4.splat(128));
+}
+@inline function upHi(sums: usize, j: i32): v128 {
+  const at = sums + (<usize>j << 2);
+  const s3 = vmul(v128.load(at, 4), 3);
+  const e = i32x4.shr_s(i32x4.add(i32x4.add(s3, v128.load(at)), i32x4.splat(8)), 4);
+  const o = i32x4.shr_s(i32x4.add(i32x4.add(s3, v128.load(at, 8)), i32x4.splat(7)), 4);
+  return i32x4.sub(i32x4.shuffle(e, o, 2, 6, 3, 7), i32x4.splat(128));
+}
+
+/** jdcolor.c: R = Y + 1.402 Cr, G = Y − 0.34414 Cb − 0.71414 Cr, B = Y + 1.772 Cb (16-bit fixed point). */
+@inline function redOf(y: v128, cr: v128): v128 {
+  return i32x4.add(y, i32x4.shr_s(i32x4.add(vmul(cr, 91881), i32x4.splat(32768)), 16));
+}
+@inline function greenOf(y: v128, cb: v128, cr: v128): v128 {
+  return i32x4.add(y, i32x4.shr_s(i32x4.sub(i32x4.splat(32768), i32x4.add(vmul(cb, 22554), vmul(cr, 46802))), 16));
+}
+@inline function blueOf(y: v128, cb: v128): v128 {
+  return i32x4.add(y, i32x4.shr_s(i32x4.add(vmul(cb, 116130), i32x4.splat(32768)), 16));
+}
+
+/**
+ * decode(encode(src)) of a w×h RGB image (w, h ≥ 1) into dst (32 bytes of slack after it), with the quantisation
+ * tables at `qt` and scratchBytes(w, h) bytes of scratch at `work`.
  */
 export function jpegRoundTrip(src: usize, dst: usize, w: i32, h: i32, qt: usize, work: usize): void {
+  const pw = pad16(w); // whole 16-pixel MCUs
   const lw = pad8(w);
   const lh = pad8(h);
-  const cw = pad16(w) >> 1;
+  const cw = pw >> 1;
   const ch = pad16(h) >> 1;
   const dw = (w + 1) >> 1;
   const dh = (h + 1) >> 1;
+  const rowB = pw * 3;
   const div = work;
   const ws = div + 1536;
-  const yp = ws + 256;
-  const cbp = yp + <usize>pad16(lw * lh);
+  const rgb = ws + 256;
+  const yp = rgb + <usize>pad16(rowB * (lh + 1) + 32);
+  const cbp = yp + <usize>pad16(pw * lh);
   const crp = cbp + <usize>pad16(cw * ch);
   const sumCb = crp + <usize>pad16(cw * ch);
-  const sumCr = sumCb + <usize>pad16(cw * 4);
+  const sumCr = sumCb + <usize>pad16((cw + 8) * 4);
   divisors(qt, div);
 
-  // colour conversion, luminance plane and 2×2 chroma averages; columns past w repeat column w − 1, a last odd
-  // row is paired with itself
+  // the image expanded to whole MCUs' width (last column repeated) and to an even height (last row repeated)
+  for (let y = 0; y < h; y++) {
+    const d = rgb + <usize>(y * rowB);
+    memory.copy(d, src + <usize>(y * w * 3), <usize>(w * 3));
+    const last = d + <usize>((w - 1) * 3);
+    for (let x = w; x < pw; x++) {
+      store<u16>(d + <usize>(x * 3), load<u16>(last));
+      store<u8>(d + <usize>(x * 3), load<u8>(last, 2), 2);
+    }
+  }
+  if (h & 1) memory.copy(rgb + <usize>(h * rowB), rgb + <usize>((h - 1) * rowB), <usize>rowB);
+
+  // YCbCr: the luminance plane, and Cb, Cr averaged over 2×2 with the bias 1, 2, 1, 2, … (h2v2_downsample)
+  const bias = i32x4(1, 2, 1, 2);
   for (let i = 0; i < dh; i++) {
-    const y0 = i << 1;
-    const y1 = y0 + 1 < h ? y0 + 1 : h - 1;
-    for (let j = 0; j < cw; j++) {
-      let cbSum = 0;
-      let crSum = 0;
-      for (let k = 0; k < 4; k++) {
-        const yy = (k & 2) == 0 ? y0 : y1;
-        const xx = (j << 1) + (k & 1);
-        const xs = xx < w ? xx : w - 1;
-        const s = src + <usize>((yy * w + xs) * 3);
-        const r = <i32>load<u8>(s);
-        const g = <i32>load<u8>(s, 1);
-        const b = <i32>load<u8>(s, 2);
-        if (xx < lw) store<u8>(yp + <usize>(((y0 + (k >> 1)) * lw) + xx), (19595 * r + 38470 * g + 7471 * b + 32768) >> 16);
-        cbSum += (-11059 * r - 21709 * g + 32768 * b + (128 << 16) + 32767) >> 16;
-        crSum += (32768 * r - 27439 * g - 5329 * b + (128 << 16) + 32767) >> 16;
-      }
-      const bias = 1 + (j & 1);
-      store<u8>(cbp + <usize>(i * cw + j), (cbSum + bias) >> 2);
-      store<u8>(crp + <usize>(i * cw + j), (crSum + bias) >> 2);
+    const r0 = rgb + <usize>((i << 1) * rowB);
+    const r1 = r0 + <usize>rowB;
+    const y0 = yp + <usize>((i << 1) * pw);
+    const y1 = y0 + <usize>pw;
+    const cbRow = cbp + <usize>(i * cw);
+    const crRow = crp + <usize>(i * cw);
+    for (let x = 0; x < pw; x += 8) {
+      const a0 = v128.load(r0 + <usize>(x * 3));
+      const a1 = v128.load(r0 + <usize>(x * 3), 12);
+      const b0 = v128.load(r1 + <usize>(x * 3));
+      const b1 = v128.load(r1 + <usize>(x * 3), 12);
+      store8(y0 + <usize>x, luma(a0), luma(a1));
+      store8(y1 + <usize>x, luma(b0), luma(b1));
+      let s0 = i32x4.add(chromaB(a0), chromaB(b0));
+      let s1 = i32x4.add(chromaB(a1), chromaB(b1));
+      let avg = i32x4.shr_s(i32x4.add(i32x4.add(i32x4.shuffle(s0, s1, 0, 2, 4, 6), i32x4.shuffle(s0, s1, 1, 3, 5, 7)), bias), 2);
+      let w16 = i16x8.narrow_i32x4_s(avg, avg);
+      v128.store32_lane(cbRow + <usize>(x >> 1), i8x16.narrow_i16x8_u(w16, w16), 0);
+      s0 = i32x4.add(chromaR(a0), chromaR(b0));
+      s1 = i32x4.add(chromaR(a1), chromaR(b1));
+      avg = i32x4.shr_s(i32x4.add(i32x4.add(i32x4.shuffle(s0, s1, 0, 2, 4, 6), i32x4.shuffle(s0, s1, 1, 3, 5, 7)), bias), 2);
+      w16 = i16x8.narrow_i32x4_s(avg, avg);
+      v128.store32_lane(crRow + <usize>(x >> 1), i8x16.narrow_i16x8_u(w16, w16), 0);
     }
   }
   // rows below: the luminance plane's last row (row 2·dh − 1 is row h − 1 or its copy), the last chroma row
-  if (lh > dh << 1) repeatRow(yp, lw, (dh << 1) - 1, lh);
+  if (lh > dh << 1) repeatRow(yp, pw, (dh << 1) - 1, lh);
   repeatRow(cbp, cw, dh - 1, ch);
   repeatRow(crp, cw, dh - 1, ch);
 
-  blocks(yp, lw, lh, ws, qt, div);
-  blocks(cbp, cw, ch, ws, qt + 256, div + 256);
+  blocks(yp, pw, lw, lh, ws, qt, div);
+  blocks(cbp, cw, cw, ch, ws, qt + 256, div + 256);
+  blocks(crp, cw, cw, ch, ws, qt + 256, div + 256);
 
-  blocks(crp, cw, ch, ws, qt + 256, div + 256);
-
-  // upsampling and YCbCr → RGB, one output row at a time
-  const fancyUp = dw > 2;
+  if (dw <= 2) {
+    // chroma at most 2 columns wide: libjpeg-turbo replicates each chroma sample over 2×2 (h2v2_upsample)
+    for (let y = 0; y < h; y++) {
+      const c = (y >> 1) * cw;
+      const o = dst + <usize>(y * w * 3);
+      for (let x = 0; x < w; x++) {
+        const yv = <i32>load<u8>(yp + <usize>(y * pw + x));
+        const cb = <i32>load<u8>(cbp + <usize>(c + (x >> 1))) - 128;
+        const cr = <i32>load<u8>(crp + <usize>(c + (x >> 1))) - 128;
+        const q = o + <usize>(x * 3);
+        store<u8>(q, clamp255(yv + ((91881 * cr + 32768) >> 16)));
+        store<u8>(q, clamp255(yv + ((32768 - 22554 * cb - 46802 * cr) >> 16)), 1);
+        store<u8>(q, clamp255(yv + ((116130 * cb + 32768) >> 16)), 2);
+      }
+    }
+    return;
+  }
+  // h2v2 fancy upsampling (the nearer chroma row and the next nearer, repeated at the top and bottom edges) and
+  // YCbCr → RGB, 8 pixels at a time
   for (let y = 0; y < h; y++) {
     const i = y >> 1;
-    if (fancyUp) {
-      let far = (y & 1) == 0 ? i - 1 : i + 1;
-      if (far < 0) far = 0;
-      if (far > dh - 1) far = dh - 1;
-      colSums(cbp, cw, i, far, dw, sumCb);
-      colSums(crp, cw, i, far, dw, sumCr);
-    }
-    const yr = yp + <usize>(y * lw);
+    let far = (y & 1) == 0 ? i - 1 : i + 1;
+    if (far < 0) far = 0;
+    if (far > dh - 1) far = dh - 1;
+    colSums(cbp, cw, i, far, dw, sumCb);
+    colSums(crp, cw, i, far, dw, sumCr);
+    const yr = yp + <usize>(y * pw);
     const o = dst + <usize>(y * w * 3);
-    for (let x = 0; x < w; x++) {
-      let cb: i32;
-      let cr: i32;
-      if (fancyUp) {
-        cb = fancy(sumCb, x, dw);
-        cr = fancy(sumCr, x, dw);
-      } else {
-        cb = <i32>load<u8>(cbp + <usize>(i * cw + (x >> 1)));
-        cr = <i32>load<u8>(crp + <usize>(i * cw + (x >> 1)));
-      }
-      const yv = <i32>load<u8>(yr + <usize>x);
-      cb -= 128;
-      cr -= 128;
+    for (let x = 0; x < w; x += 8) {
+      const j = x >> 1;
+      const yv = i16x8.extend_low_i8x16_u(v128.load64_zero(yr + <usize>x));
+      const ylo = i32x4.extend_low_i16x8_s(yv);
+      const yhi = i32x4.extend_high_i16x8_s(yv);
+      const cbLo = upLo(sumCb, j);
+      const cbHi = upHi(sumCb, j);
+      const crLo = upLo(sumCr, j);
+      const crHi = upHi(sumCr, j);
+      const r16 = i16x8.narrow_i32x4_s(redOf(ylo, crLo), redOf(yhi, crHi));
+      const g16 = i16x8.narrow_i32x4_s(greenOf(ylo, cbLo, crLo), greenOf(yhi, cbHi, crHi));
+      const b16 = i16x8.narrow_i32x4_s(blueOf(ylo, cbLo), blueOf(yhi, cbHi));
+      const rg = i8x16.narrow_i16x8_u(r16, g16); // R in bytes 0–7, G in 8–15, clamped to 0..255
+      const bb = i8x16.narrow_i16x8_u(b16, b16);
       const q = o + <usize>(x * 3);
-      store<u8>(q, clamp255(yv + ((91881 * cr + 32768) >> 16)));
-      store<u8>(q, clamp255(yv + ((-22554 * cb - 46802 * cr + 32768) >> 16)), 1);
-      store<u8>(q, clamp255(yv + ((116130 * cb + 32768) >> 16)), 2);
+      v128.store(q, i8x16.shuffle(rg, bb, 0, 8, 16, 1, 9, 17, 2, 10, 18, 3, 11, 19, 4, 12, 20, 5));
+      v128.store64_lane(q, i8x16.shuffle(rg, bb, 13, 21, 6, 14, 22, 7, 15, 23, 0, 0, 0, 0, 0, 0, 0, 0), 0, 16);
     }
   }
 }
