@@ -10,7 +10,7 @@ import { adjustHsv } from '../../attacks/corruptions/kernels/hsv.js';
 // @ts-expect-error: a plain ESM build script without type declarations
 import { compileModule, MODULES } from '../../attacks/build-wasm.mjs';
 import { KERNELS_WASM_BASE64 } from '../../attacks/corruptions/wasm/kernels.generated.js';
-import { layout, setWasmKernels, WASM_MAX_BYTES, wasmKernels, wasmLayouts, withRngState } from '../../attacks/corruptions/wasm/loader.js';
+import { layout, LAYOUT_BASE, setWasmKernels, WASM_MAX_BYTES, wasmKernels, wasmLayouts, withRngState } from '../../attacks/corruptions/wasm/loader.js';
 import type { RawImage } from '../../src/data/types.js';
 import { Rng } from '../../src/random.js';
 import { loadClean } from './golden.js';
@@ -27,10 +27,11 @@ describe('WebAssembly corruption kernels', () => {
     expect(wasmKernels()).not.toBeNull();
   });
 
-  it('lays buffers out 16-byte aligned and refuses more than the memory cap (callers then take the JavaScript path)', () => {
+  it('lays buffers out 16-byte aligned above the reserved generator memory and refuses more than the memory cap (callers then take the JavaScript path)', () => {
     const k = wasmKernels()!;
-    expect(layout(k, [3, 17, 0, 5])).toEqual([0, 16, 48, 48]);
-    expect(k.memory.buffer.byteLength).toBeGreaterThanOrEqual(64);
+    const b = LAYOUT_BASE;
+    expect(layout(k, [3, 17, 0, 5])).toEqual([b, b + 16, b + 48, b + 48]);
+    expect(k.memory.buffer.byteLength).toBeGreaterThanOrEqual(b + 64);
     expect(layout(k, [WASM_MAX_BYTES, 1])).toBeNull();
     // sizes of 2 GiB and more must not wrap around in 32-bit arithmetic and slip under the cap
     expect(layout(k, [2 ** 31])).toBeNull();

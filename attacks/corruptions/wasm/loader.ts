@@ -29,6 +29,7 @@ export interface KernelExports {
   defocusRowG(mid: number, tmp: number, rows: number, n: number, c: number, g: number, ks: number, dval: number): void;
   motionPad(src: number, padded: number, h: number, w: number, c: number, padL: number, padR: number): void;
   motionTaps(padded: number, out: number, h: number, n: number, pRow: number, taps: number, k: number, shiftY: number, offX: number, offs: number): void;
+  initRaw(): void;
   glassMoves(x: number, h: number, w: number, delta: number, iterations: number, st: number): void;
   uniformFill(dst: number, n: number, lo: number, span: number, st: number): void;
   elasticSample(img: number, dx: number, dy: number, dst: number, h: number, w: number): void;
@@ -59,8 +60,23 @@ export const WASM_MAX_BYTES = 512 << 20;
 let instance: WasmKernels | null | undefined;
 let enabled = true;
 
+/**
+ * Bytes at the start of the memory that no layout uses: the SIMD generator's jump table (8 KiB) and output
+ * buffer (16 KiB) of uniformFill (src/kernels.ts JUMP_TAB, RAW_BUF).
+ */
+export const LAYOUT_BASE = 24576;
+
 function instantiate(): WasmKernels | null {
-  return instantiateBase64<WasmKernels>(KERNELS_WASM_BASE64);
+  const k = instantiateBase64<WasmKernels>(KERNELS_WASM_BASE64);
+  if (!k) return null;
+  try {
+    const have = k.memory.buffer.byteLength;
+    if (have < LAYOUT_BASE) k.memory.grow(Math.ceil((LAYOUT_BASE - have) / 65536));
+    k.initRaw();
+  } catch {
+    return null;
+  }
+  return k;
 }
 
 /** The kernels, or null when the JavaScript kernels must be used. */
@@ -75,10 +91,10 @@ export function setWasmKernels(on: boolean): void {
   enabled = on;
 }
 
-/** The offsets `layout` gives for `sizes` (each 16-byte aligned, from 0) and their end: the same on every call. */
+/** The offsets `layout` gives for `sizes` (each 16-byte aligned, from LAYOUT_BASE) and their end: the same on every call. */
 export function layoutOffsets(sizes: number[]): { offsets: number[]; end: number } {
   const offsets: number[] = [];
-  let end = 0;
+  let end = LAYOUT_BASE;
   for (const s of sizes) {
     offsets.push(end);
     end += Math.ceil(s / 16) * 16; // not `(s + 15) & ~15`: 32-bit integer ops wrap for sizes ≥ 2 GiB
@@ -90,9 +106,9 @@ export function layoutOffsets(sizes: number[]): { offsets: number[]; end: number
 export const wasmLayouts = { count: 0 };
 
 /**
- * Byte offsets for buffers of the given byte sizes, each 16-byte aligned, from the start of the kernels'
+ * Byte offsets for buffers of the given byte sizes, each 16-byte aligned, from LAYOUT_BASE in the kernels'
  * memory (grown as needed). Returns null if the total exceeds WASM_MAX_BYTES or the memory cannot grow. Every call starts from
- * offset 0: a caller owns the whole memory until it returns (corruptions run synchronously, one at a time
+ * LAYOUT_BASE: a caller owns the whole memory until it returns (corruptions run synchronously, one at a time
  * per thread).
  */
 export function layout(k: WasmKernels, sizes: number[]): number[] | null {
