@@ -11,13 +11,13 @@ import { NOISE_WASM_BASE64 } from './noise.generated.js';
  * run instead: WebAssembly switched off with setWasmKernels(false) or unavailable (the same switch as the
  * other kernels), or an image beyond the memory cap.
  *
- * Memory: [state (16 bytes) | unit table | ziggurat tables (7 KiB) | shot noise's tables, kept per rate | scratch].
+ * Memory: [state (16 bytes) | unit table | ziggurat tables (10 KiB) | shot noise's tables, kept per rate | scratch].
  * Tables are written once: shot noise's are 0.3–1.5 MiB per severity, more than its 32×32 image costs to draw.
  */
 interface NoiseExports {
   memory: WebAssembly.Memory;
   unitTable(table: number): void;
-  gaussianNoise(src: number, dst: number, n: number, c: number, speckle: number, st: number, zig: number, z: number): void;
+  gaussianNoise(src: number, dst: number, n: number, c: number, speckle: number, st: number, zig: number, z: number, unit: number): void;
   impulseNoise(src: number, dst: number, n: number, c: number, st: number): void;
   shotNoise(src: number, dst: number, n: number, st: number, cdf: number, start: number, guide: number, pairs: number, value: number): void;
   fog(src: number, dst: number, w: number, h: number, m: number, size: number, scale: number, decay: number, st: number, unit: number): void;
@@ -30,7 +30,7 @@ const BLOCK = 2048;
 const ST = 0;
 const UNIT = 16;
 const ZIG = UNIT + 2048;
-const ZIG_BYTES = 7 * 1024;
+const ZIG_BYTES = 10 * 1024;
 /** The SIMD generator's jump table (8 KiB) and output buffer (16 KiB): src/noise.ts initRaw. */
 const JUMP = ZIG + ZIG_BYTES;
 const RAW_BUF = JUMP + 8192;
@@ -73,6 +73,12 @@ function instantiate(): NoiseExports | null {
       zig[384 + j] = kn[j & 127];
       zig[640 + j] = j & 128 ? -wn[j & 127] : wn[j & 127];
     }
+    // KI: ceil(kn) as int32 per low byte (mag < kn ⇔ mag < ceil(kn) for the integer mag < 2²⁴)
+    const ki = new Int32Array(ex.memory.buffer, ZIG + 7168, 256);
+    for (let j = 0; j < 256; j++) ki[j] = Math.min(Math.ceil(kn[j & 127]), 2 ** 24);
+    // EXP: exp(−j/32) for the wedge test's bound (src/noise.ts belowExp)
+    const expTable = new Float64Array(ex.memory.buffer, ZIG + 8192, 193);
+    for (let j = 0; j <= 192; j++) expTable[j] = Math.exp(-j / 32);
     return ex;
   } catch {
     return null;
@@ -127,10 +133,10 @@ export function gaussianNoiseWasm(src: Uint8Array, c: number, speckle: boolean, 
   const k = kernels();
   if (!k) return null;
   const n = src.length;
-  const at = scratch(k, [n, n, BLOCK * 8]);
+  const at = scratch(k, [n, n, BLOCK * 8 + 4096]); // values, then the (a, b) table of 256 byte values
   if (!at) return null;
   new Uint8Array(k.memory.buffer, at[0], n).set(src);
-  withState(k, rng, () => k.gaussianNoise(at[0], at[1], n, c, speckle ? 1 : 0, ST, ZIG, at[2]));
+  withState(k, rng, () => k.gaussianNoise(at[0], at[1], n, c, speckle ? 1 : 0, ST, ZIG, at[2], UNIT));
   return new Uint8Array(k.memory.buffer, at[1], n).slice();
 }
 

@@ -34,6 +34,8 @@ const WN: usize = 1024;
 const FN: usize = 2048;
 const KN2: usize = 3072;
 const WNS: usize = 5120;
+/** KI[j] = ceil(kn[j & 127]) as int32: for the integer mag, mag < kn ⇔ mag < ceil(kn). */
+const KI: usize = 7168;
 /** The ziggurat's tail start, as in ../../kernels/normal.ts. */
 const R: f64 = 3.442619855899;
 /** 2⁻⁵³: scaling by a power of two is exact, so this product equals Rng.next()'s division by 2⁵³. */
@@ -65,6 +67,39 @@ function nextF64(): f64 {
   return (<f64>hi * 67108864.0 + <f64>lo) * INV_2_53;
 }
 
+/** EXP[j] = Math.exp(−j/32), j = 0..192 (from JavaScript, any faithful exp would do): expNear's table. */
+const EXP: usize = 8192;
+
+/**
+ * lhs < exp(a) with JavaScript's Math.exp, calling it only when needed: a call out of WebAssembly is slow, and
+ * the wedge test of every ~36th normal made it a large part of gaussian_noise's time. For −6 < a ≤ 0 (every
+ * wedge: |x| < R), exp(a) = EXP[j]·e^r with j = trunc(−32a), r = a + j/32 ∈ (−1/32, 0] and e^r's Taylor series
+ * to r⁶/6! (remainder < 3e-15): relative error below 1e-14, so it decides every case whose sides differ by more
+ * than 1e-12 relative exactly as JavaScript's exp (within 1 ulp) would. Closer cases ask Math.exp itself.
+ */
+function belowExp(lhs: f64, a: f64, zig: usize): bool {
+  if (!(a > -6)) return lhs < jsExp(a);
+  const j = <i32>(a * -32);
+  const r = a + <f64>j * 0.03125;
+  const r2 = r * r;
+  const p = 1.0 + r + r2 * (0.5 + r * (1.0 / 6.0)) + r2 * r2 * (1.0 / 24.0 + r * (1.0 / 120.0) + r2 * (1.0 / 720.0));
+  const e = load<f64>(zig + EXP + (<usize>j << 3)) * p;
+  if (lhs < e * (1 - 1e-12)) return true;
+  if (lhs > e * (1 + 1e-12)) return false;
+  return lhs < jsExp(a);
+}
+
+/** The ziggurat's tail beyond R (layer 0's miss), signed: draws by drawF64. */
+function tail(neg: bool): f64 {
+  let xt: f64;
+  let yt: f64;
+  do {
+    xt = -jsLog(1 - drawF64()) / R;
+    yt = -jsLog(1 - drawF64());
+  } while (yt + yt < xt * xt);
+  return neg ? -(R + xt) : R + xt;
+}
+
 /** zigguratRest of ../../kernels/normal.ts: the draw `first` missed its layer's rectangle. State in g0..g3. */
 function zigguratRest(first: u32, zig: usize): f64 {
   let u = first;
@@ -74,19 +109,11 @@ function zigguratRest(first: u32, zig: usize): f64 {
     const mag = <f64>(u >>> 8);
     const x = mag * load<f64>(zig + WN + (iz << 3));
     if (mag < load<f64>(zig + (iz << 3))) return neg ? -x : x;
-    if (iz == 0) {
-      let xt: f64;
-      let yt: f64;
-      do {
-        xt = -jsLog(1 - nextF64()) / R;
-        yt = -jsLog(1 - nextF64());
-      } while (yt + yt < xt * xt);
-      return neg ? -(R + xt) : R + xt;
-    }
+    if (iz == 0) return tail(neg);
     const f = load<f64>(zig + FN + (iz << 3));
     const fPrev = load<f64>(zig + FN + ((iz - 1) << 3));
-    if (f + nextF64() * (fPrev - f) < jsExp(-0.5 * x * x)) return neg ? -x : x;
-    u = nextU32();
+    if (belowExp(f + drawF64() * (fPrev - f), -0.5 * x * x, zig)) return neg ? -x : x;
+    u = drawU32();
   }
 }
 
@@ -195,6 +222,80 @@ function fillRaw(): void {
   g3 = i32x4.extract_lane(s3, 3);
 }
 
+// A stream over fills: when `streaming`, draws come from rawBuf at `pos` (of `avail`), refilled as used up; the
+// fill's first output is that of state b0..b3 (g0..g3 is then RAW steps past it), so the state after exactly the
+// draws made is b0..b3 stepped `pos` times (streamEnd).
+let streaming = false;
+let pos = 0;
+let avail = 0;
+let b0: u32 = 0;
+let b1: u32 = 0;
+let b2: u32 = 0;
+let b3: u32 = 0;
+
+/** Start a stream at the state g0..g3. */
+function streamBegin(): void {
+  streaming = true;
+  pos = 0;
+  avail = 0;
+  b0 = g0;
+  b1 = g1;
+  b2 = g2;
+  b3 = g3;
+}
+
+/** Next fill: g0..g3 is the state after every output so far. */
+function refill(): void {
+  b0 = g0;
+  b1 = g1;
+  b2 = g2;
+  b3 = g3;
+  fillRaw();
+  pos = 0;
+  avail = RAW;
+}
+
+function streamU32(): u32 {
+  if (pos == avail) refill();
+  const r = load<u32>(rawBuf + (<usize>pos << 2));
+  pos++;
+  return r;
+}
+
+/** End the stream: g0..g3 = the state after the draws made (b0..b3 stepped `pos` times). */
+function streamEnd(): void {
+  streaming = false;
+  let s0 = b0;
+  let s1 = b1;
+  let s2 = b2;
+  let s3 = b3;
+  for (let k = 0; k < pos; k++) {
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl<u32>(s3, 11);
+  }
+  g0 = s0;
+  g1 = s1;
+  g2 = s2;
+  g3 = s3;
+}
+
+/** One draw (Rng.nextUint32) from the stream or the generator. */
+function drawU32(): u32 {
+  return streaming ? streamU32() : nextU32();
+}
+
+/** Rng.next() from the stream or the generator. */
+function drawF64(): f64 {
+  const hi = drawU32() >>> 5;
+  const lo = drawU32() >>> 6;
+  return (<f64>hi * 67108864.0 + <f64>lo) * INV_2_53;
+}
+
 /** table[v] = v / 255 for the 256 byte values (2 KiB): the same doubles as JavaScript's v / 255. */
 export function unitTable(table: usize): void {
   for (let v = 0; v < 256; v++) store<f64>(table + (<usize>v << 3), <f64>v / 255.0);
@@ -250,43 +351,53 @@ function normals(z: usize, m: i32, zig: usize): void {
 
 /**
  * gaussian_noise (speckle false): dst[i] = u8(clip(x + c·z, 0, 1)·255); speckle_noise (speckle true):
- * u8(clip(x + x·c·z, 0, 1)·255); x = src[i]/255, z one ziggurat normal per element. Per block of BLOCK
- * elements: a scalar pass draws the normals into `z` (BLOCK float64), a SIMD pass does the rest two lanes at
- * a time (a scalar float64 → int conversion is several instructions in V8). x·c·z is (x·c)·z, as in JavaScript.
+ * u8(clip(x + x·c·z, 0, 1)·255); x = src[i]/255, z one ziggurat normal per element. Both are y = a + b·z with
+ * (a, b) from a 256-entry table per byte value: a = x (`unit`'s v/255), b = c, or x·c for speckle (x·c·z is
+ * (x·c)·z, as in JavaScript; c·z = z·c). Per block of BLOCK elements: a scalar pass draws the normals and writes
+ * y into `z` (BLOCK float64), a SIMD pass clips, scales and truncates two lanes at a time (a scalar float64 → int
+ * conversion is several instructions in V8).
  */
-export function gaussianNoise(src: usize, dst: usize, n: i32, c: f64, speckle: bool, st: usize, zig: usize, z: usize): void {
+export function gaussianNoise(src: usize, dst: usize, n: i32, c: f64, speckle: bool, st: usize, zig: usize, z: usize, unit: usize): void {
   g0 = load<u32>(st);
   g1 = load<u32>(st, 4);
   g2 = load<u32>(st, 8);
   g3 = load<u32>(st, 12);
+  const ab = z + (<usize>BLOCK << 3);
+  for (let v: usize = 0; v < 256; v++) {
+    const x = load<f64>(unit + (v << 3));
+    store<f64>(ab + (v << 4), x);
+    store<f64>(ab + (v << 4), speckle ? x * c : c, 8);
+  }
   const zero = f64x2.splat(0);
   const one = f64x2.splat(1);
   const s255 = f64x2.splat(255);
-  const cc = f64x2.splat(c);
+  if (n >= STREAM_MIN) {
+    if (speckle) gaussianStream(src, dst, n, zig, ab, true, c);
+    else gaussianStream(src, dst, n, zig, ab, false, c);
+    store<u32>(st, g0);
+    store<u32>(st, g1, 4);
+    store<u32>(st, g2, 8);
+    store<u32>(st, g3, 12);
+    return;
+  }
   for (let b = 0; b < n; b += BLOCK) {
     const m = min(BLOCK, n - b);
-    normals(z, m, zig);
     const sb = src + <usize>b;
     const db = dst + <usize>b;
+    noiseValues(z, sb, m, zig, ab);
     let i = 0;
     for (; i + 8 <= m; i += 8) {
-      // x for 8 bytes: u8 → f64 two at a time, / 255 (correctly rounded, as JavaScript's v / 255)
-      const bytes = i16x8.extend_low_i8x16_u(v128.load64_zero(sb + <usize>i));
-      const lo = i32x4.extend_low_i16x8_u(bytes);
-      const hi = i32x4.extend_high_i16x8_u(bytes);
       const p = z + (<usize>i << 3);
-      const a = noiseLanes(f64x2.convert_low_i32x4_u(lo), v128.load(p), cc, speckle, zero, one, s255);
-      const b2 = noiseLanes(f64x2.convert_low_i32x4_u(v128.shuffle<i32>(lo, lo, 2, 3, 0, 1)), v128.load(p, 16), cc, speckle, zero, one, s255);
-      const c2 = noiseLanes(f64x2.convert_low_i32x4_u(hi), v128.load(p, 32), cc, speckle, zero, one, s255);
-      const d = noiseLanes(f64x2.convert_low_i32x4_u(v128.shuffle<i32>(hi, hi, 2, 3, 0, 1)), v128.load(p, 48), cc, speckle, zero, one, s255);
+      const a = clipLanes(v128.load(p), zero, one, s255);
+      const b2 = clipLanes(v128.load(p, 16), zero, one, s255);
+      const c2 = clipLanes(v128.load(p, 32), zero, one, s255);
+      const d = clipLanes(v128.load(p, 48), zero, one, s255);
       // 8 values in [0, 255]: the unsigned narrowing is exact
       const w = i16x8.narrow_i32x4_u(v128.shuffle<i32>(a, b2, 0, 1, 4, 5), v128.shuffle<i32>(c2, d, 0, 1, 4, 5));
       v128.store64_lane(db + <usize>i, i8x16.narrow_i16x8_u(w, w), 0);
     }
     for (; i < m; i++) {
-      const x = <f64>load<u8>(sb + <usize>i) / 255;
-      const zi = load<f64>(z + (<usize>i << 3));
-      let v = speckle ? x + x * c * zi : x + c * zi;
+      let v = load<f64>(z + (<usize>i << 3));
       v = v < 0 ? 0 : v > 1 ? 1 : v;
       store<u8>(db + <usize>i, <u8><u32>(v * 255)); // truncates, as the Uint8Array store of a value in [0, 255]
     }
@@ -297,15 +408,209 @@ export function gaussianNoise(src: usize, dst: usize, n: i32, c: f64, speckle: b
   store<u32>(st, g3, 12);
 }
 
+/** Elements from which gaussian/speckle draw from the SIMD generator's fills (below, a fill costs more than it saves). */
+const STREAM_MIN = 8192;
+
 /**
- * Two lanes of gaussian/speckle noise: trunc(clip(x + c·z (or x + (x·c)·z), 0, 1)·255) as int32 lanes 0 and 1,
- * x = v/255. pmax(v, 0) is v < 0 ? 0 : v and pmin(v, 1) is 1 < v ? 1 : v: clip01's comparisons (no NaN here).
+ * zigguratRest reading the stream with its position in a local (`pos` is a wasm global: a load and a store per
+ * draw, each waiting for the last); the tail, rare, draws through streamU32.
+ */
+function restStream(first: u32, zig: usize): f64 {
+  let u = first;
+  let p = pos;
+  let end = avail;
+  const buf = rawBuf;
+  while (true) {
+    const iz = <usize>(u & 127);
+    const neg = (u & 128) != 0;
+    const mag = <f64>(u >>> 8);
+    const x = mag * load<f64>(zig + WN + (iz << 3));
+    if (mag < load<f64>(zig + (iz << 3))) {
+      pos = p;
+      return neg ? -x : x;
+    }
+    if (iz == 0) {
+      pos = p;
+      return tail(neg);
+    }
+    // Rng.next(): two draws
+    let d: f64;
+    if (p + 2 <= end) {
+      const q = buf + (<usize>p << 2);
+      d = (<f64>(load<u32>(q) >>> 5) * 67108864.0 + <f64>(load<u32>(q, 4) >>> 6)) * INV_2_53;
+      p += 2;
+    } else {
+      pos = p;
+      d = drawF64();
+      p = pos;
+      end = avail;
+    }
+    const f = load<f64>(zig + FN + (iz << 3));
+    const fPrev = load<f64>(zig + FN + ((iz - 1) << 3));
+    if (belowExp(f + d * (fPrev - f), -0.5 * x * x, zig)) {
+      pos = p;
+      return neg ? -x : x;
+    }
+    if (p < end) {
+      u = load<u32>(buf + (<usize>p << 2));
+      p++;
+    } else {
+      pos = p;
+      u = streamU32();
+      p = pos;
+      end = avail;
+    }
+  }
+  return 0;
+}
+
+/**
+ * gaussianNoise's element i alone from the stream: y = a + b·z, clipped, scaled, truncated.
+ */
+function gaussianOne(src: usize, dst: usize, i: i32, zig: usize, ab: usize): void {
+  const u = streamU32();
+  const j = <usize>(u & 255) << 3;
+  const mag = <f64>(u >>> 8);
+  const z = mag < load<f64>(zig + KN2 + j) ? mag * load<f64>(zig + WNS + j) : restStream(u, zig);
+  const e = ab + (<usize>load<u8>(src + <usize>i) << 4);
+  let v = load<f64>(e) + load<f64>(e, 8) * z;
+  v = v < 0 ? 0 : v > 1 ? 1 : v;
+  store<u8>(dst + <usize>i, <u8><u32>(v * 255));
+}
+
+/**
+ * gaussianNoise from the stream, four elements a step: the four next draws u, and if all four take the ziggurat's
+ * one-draw case (mag = u >>> 8 below KI of its low byte, an integer compare) z = mag·WNS, y = a + b·z, clip,
+ * scale and truncate in f64x2 lanes. Otherwise the four elements go one at a time (gaussianOne), each taking its
+ * draws in order from the same position: the same draws for the same elements as the scalar loop. Inlined
+ * twice, so gaussian_noise's b is the constant c (not loaded).
  */
 // @ts-ignore: decorator
 @inline
-function noiseLanes(v: v128, z: v128, c: v128, speckle: bool, zero: v128, one: v128, s255: v128): v128 {
-  const x = f64x2.div(v, s255);
-  const y = speckle ? f64x2.add(x, f64x2.mul(f64x2.mul(x, c), z)) : f64x2.add(x, f64x2.mul(c, z));
+function gaussianStream(src: usize, dst: usize, n: i32, zig: usize, ab: usize, speckle: bool, c: f64): void {
+  streamBegin();
+  const cc = f64x2.splat(c);
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  const s255 = f64x2.splat(255);
+  const buf = rawBuf;
+  const ki = zig + KI;
+  const wns = zig + WNS;
+  let i = 0;
+  // the stream position in a local (a wasm global is a memory access in V8), written back around gaussianOne
+  let at = pos;
+  let end = avail;
+  while (i + 4 <= n) {
+    if (at + 4 > end) {
+      pos = at;
+      gaussianOne(src, dst, i, zig, ab);
+      at = pos;
+      end = avail;
+      i++;
+      continue;
+    }
+    const p = buf + (<usize>at << 2);
+    const u = v128.load(p);
+    const mag = i32x4.shr_u(u, 8);
+    const j0 = <usize>load<u8>(p);
+    const j1 = <usize>load<u8>(p, 4);
+    const j2 = <usize>load<u8>(p, 8);
+    const j3 = <usize>load<u8>(p, 12);
+    let k = v128.load32_zero(ki + (j0 << 2));
+    k = v128.load32_lane(ki + (j1 << 2), k, 1);
+    k = v128.load32_lane(ki + (j2 << 2), k, 2);
+    k = v128.load32_lane(ki + (j3 << 2), k, 3);
+    const hit = i32x4.bitmask(i32x4.lt_s(mag, k));
+    let w01 = v128.load64_zero(wns + (j0 << 3));
+    w01 = v128.load64_lane(wns + (j1 << 3), w01, 1);
+    let w23 = v128.load64_zero(wns + (j2 << 3));
+    w23 = v128.load64_lane(wns + (j3 << 3), w23, 1);
+    const z01 = f64x2.mul(f64x2.convert_low_i32x4_u(mag), w01);
+    const z23 = f64x2.mul(f64x2.convert_low_i32x4_u(v128.shuffle<i32>(mag, mag, 2, 3, 0, 1)), w23);
+    const sp = src + <usize>i;
+    const e0 = ab + (<usize>load<u8>(sp) << 4);
+    const e1 = ab + (<usize>load<u8>(sp, 1) << 4);
+    const e2 = ab + (<usize>load<u8>(sp, 2) << 4);
+    const e3 = ab + (<usize>load<u8>(sp, 3) << 4);
+    const a01 = v128.load64_lane(e1, v128.load64_zero(e0), 1);
+    const a23 = v128.load64_lane(e3, v128.load64_zero(e2), 1);
+    const b01 = speckle ? v128.load64_lane(e1 + 8, v128.load64_zero(e0 + 8), 1) : cc;
+    const b23 = speckle ? v128.load64_lane(e3 + 8, v128.load64_zero(e2 + 8), 1) : cc;
+    const y01 = clipLanes(f64x2.add(a01, f64x2.mul(b01, z01)), zero, one, s255);
+    const y23 = clipLanes(f64x2.add(a23, f64x2.mul(b23, z23)), zero, one, s255);
+    const w = i16x8.narrow_i32x4_u(v128.shuffle<i32>(y01, y23, 0, 1, 4, 5), y01);
+    v128.store32_lane(dst + <usize>i, i8x16.narrow_i16x8_u(w, w), 0);
+    if (hit == 15) {
+      at += 4;
+      i += 4;
+    } else {
+      // lanes before the first miss q are right; element i + q goes alone from draw pos + q, lanes after it
+      // (their bytes rewritten later) start over from the draw after its last
+      const q = ctz<i32>(~hit);
+      pos = at + q;
+      i += q;
+      gaussianOne(src, dst, i, zig, ab);
+      at = pos;
+      end = avail;
+      i++;
+    }
+  }
+  pos = at;
+  for (; i < n; i++) gaussianOne(src, dst, i, zig, ab);
+  streamEnd();
+}
+
+/**
+ * y[i] = a + b·z for m elements, z a ziggurat normal (as `normals`) and (a, b) at ab + 16·src[i]. State in g0..g3.
+ */
+function noiseValues(y: usize, src: usize, m: i32, zig: usize, ab: usize): void {
+  let s0 = g0;
+  let s1 = g1;
+  let s2 = g2;
+  let s3 = g3;
+  let i = 0;
+  while (i < m) {
+    let u: u32 = 0;
+    for (; i < m; i++) {
+      u = rotl<u32>(s1 * 5, 7) * 9;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl<u32>(s3, 11);
+      const j = <usize>(u & 255) << 3;
+      const mag = <f64>(u >>> 8);
+      if (!(mag < load<f64>(zig + KN2 + j))) break;
+      const e = ab + (<usize>load<u8>(src + <usize>i) << 4);
+      store<f64>(y + (<usize>i << 3), load<f64>(e) + load<f64>(e, 8) * (mag * load<f64>(zig + WNS + j)));
+    }
+    if (i < m) {
+      g0 = s0;
+      g1 = s1;
+      g2 = s2;
+      g3 = s3;
+      const zi = zigguratRest(u, zig);
+      const e = ab + (<usize>load<u8>(src + <usize>i) << 4);
+      store<f64>(y + (<usize>i << 3), load<f64>(e) + load<f64>(e, 8) * zi);
+      s0 = g0;
+      s1 = g1;
+      s2 = g2;
+      s3 = g3;
+      i++;
+    }
+  }
+  g0 = s0;
+  g1 = s1;
+  g2 = s2;
+  g3 = s3;
+}
+
+/** trunc(clip(y, 0, 1)·255) as int32 lanes 0 and 1. pmax(v, 0) is v < 0 ? 0 : v, pmin(v, 1) is 1 < v ? 1 : v: clip01's comparisons (no NaN here). */
+// @ts-ignore: decorator
+@inline
+function clipLanes(y: v128, zero: v128, one: v128, s255: v128): v128 {
   return i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(y, zero), one), s255));
 }
 
