@@ -1547,6 +1547,14 @@ export function hsvAdjust(src: usize, dst: usize, n: i32, adjustS: bool, sMul: f
   const SM = f64x2.splat(sMul);
   const SA = f64x2.splat(sAdd);
   const VA = f64x2.splat(vAdd);
+  const k52 = f64x2.splat(4503599627370496.0);
+  const k8 = f64x2.splat(256.0);
+  const k16 = f64x2.splat(65536.0);
+  const k24 = f64x2.splat(16777216.0);
+  // R's candidate (v 0, t 1, p 2, q 3) for sector e mod 6, e = 0 … 10; the sector offsets of R, G, B; pixel 1's bytes
+  const sel = i8x16(0, 3, 2, 2, 1, 0, 0, 3, 2, 2, 1, 0, 0, 0, 0, 0);
+  const rot = i8x16(0, 4, 2, 0, 4, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  const offPix = i8x16(0, 0, 0, 8, 8, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   let i = 0;
   for (; i + 2 <= n; i += 2) {
     const p = src + <usize>i * 3;
@@ -1576,39 +1584,24 @@ export function hsvAdjust(src: usize, dst: usize, n: i32, adjustS: bool, sMul: f
     const pp = f64x2.mul(v, f64x2.sub(one, s));
     const q = f64x2.mul(v, f64x2.sub(one, f64x2.mul(f, s)));
     const t = f64x2.mul(v, f64x2.sub(one, f64x2.mul(f64x2.sub(one, f), s)));
-    // sector hi6 ∈ {0, …, 5} (h < 1); 6 would be sector 0, as ((hi6 % 6) + 6) % 6
-    const s1 = f64x2.eq(hi6, one);
-    const s2 = f64x2.eq(hi6, two);
-    const s3 = f64x2.eq(hi6, f64x2.splat(3));
-    const s4 = f64x2.eq(hi6, four);
-    const s5 = f64x2.eq(hi6, f64x2.splat(5));
-    // per sector (R, G, B): 0 (v, t, p), 1 (q, v, p), 2 (p, v, t), 3 (p, q, v), 4 (t, p, v), 5 (v, p, q)
-    let R = v;
-    let G = t;
-    let B = pp;
-    R = v128.bitselect(q, R, s1);
-    G = v128.bitselect(v, G, s1);
-    R = v128.bitselect(pp, R, s2);
-    G = v128.bitselect(v, G, s2);
-    B = v128.bitselect(t, B, s2);
-    R = v128.bitselect(pp, R, s3);
-    G = v128.bitselect(q, G, s3);
-    B = v128.bitselect(v, B, s3);
-    R = v128.bitselect(t, R, s4);
-    G = v128.bitselect(pp, G, s4);
-    B = v128.bitselect(v, B, s4);
-    G = v128.bitselect(pp, G, s5);
-    B = v128.bitselect(q, B, s5);
-    const iR = i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(R, zero), one), c255));
-    const iG = i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(G, zero), one), c255));
-    const iB = i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(B, zero), one), c255));
+    // The four candidates v, t, p, q as bytes: truncation of clip(x, 0, 1)·255 ∈ [0, 255] is its floor, so
+    // each candidate gives the byte its selection would. floor·256ᵏ + 2⁵² (exact, < 2⁵³) holds that integer in
+    // byte k of its lane's mantissa, zeros in its other bytes below 6: or-ed, bytes 0 … 3 (pixel 0) and 8 … 11
+    // (pixel 1) are v t p q.
+    const bv = f64x2.add(f64x2.floor(f64x2.mul(f64x2.pmin(f64x2.pmax(v, zero), one), c255)), k52);
+    const bt = f64x2.add(f64x2.mul(f64x2.floor(f64x2.mul(f64x2.pmin(f64x2.pmax(t, zero), one), c255)), k8), k52);
+    const bp = f64x2.add(f64x2.mul(f64x2.floor(f64x2.mul(f64x2.pmin(f64x2.pmax(pp, zero), one), c255)), k16), k52);
+    const bq = f64x2.add(f64x2.mul(f64x2.floor(f64x2.mul(f64x2.pmin(f64x2.pmax(q, zero), one), c255)), k24), k52);
+    const cand = v128.or(v128.or(bv, bt), v128.or(bp, bq));
+    // Selected by the sector hi6 ∈ {0, …, 5} (h < 1; 6 is sector 0, as ((hi6 % 6) + 6) % 6): per sector R is
+    // v q p p t v, G that of sector + 4 and B of sector + 2 (mod 6), so one 11-entry table (sel) serves all three.
+    // The sector's byte is in bytes 0 and 8 of hi6 + 2⁵², spread to each pixel's three output bytes.
+    const h52 = f64x2.add(hi6, k52);
+    const sec = i8x16.add(v128.shuffle<u8>(h52, h52, 0, 0, 0, 8, 8, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), rot);
+    const o6 = i8x16.swizzle(cand, i8x16.add(i8x16.swizzle(sel, sec), offPix));
     const o = dst + <usize>i * 3;
-    store<u8>(o, <u8>i32x4.extract_lane(iR, 0));
-    store<u8>(o, <u8>i32x4.extract_lane(iG, 0), 1);
-    store<u8>(o, <u8>i32x4.extract_lane(iB, 0), 2);
-    store<u8>(o, <u8>i32x4.extract_lane(iR, 1), 3);
-    store<u8>(o, <u8>i32x4.extract_lane(iG, 1), 4);
-    store<u8>(o, <u8>i32x4.extract_lane(iB, 1), 5);
+    v128.store32_lane(o, o6, 0);
+    v128.store16_lane(o, o6, 2, 4);
   }
   if (i < n) hsvAdjustScalar(src + <usize>i * 3, dst + <usize>i * 3, n - i, adjustS, sMul, sAdd, adjustV, vAdd);
 }
