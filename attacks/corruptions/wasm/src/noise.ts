@@ -393,7 +393,7 @@ export function gaussianNoise(src: usize, dst: usize, n: i32, c: f64, speckle: b
       const c2 = clipLanes(v128.load(p, 32), zero, one, s255);
       const d = clipLanes(v128.load(p, 48), zero, one, s255);
       // 8 values in [0, 255]: the unsigned narrowing is exact
-      const w = i16x8.narrow_i32x4_u(v128.shuffle<i32>(a, b2, 0, 1, 4, 5), v128.shuffle<i32>(c2, d, 0, 1, 4, 5));
+      const w = i16x8.narrow_i32x4_u(v128.shuffle<i32>(a, b2, 0, 2, 4, 6), v128.shuffle<i32>(c2, d, 0, 2, 4, 6));
       v128.store64_lane(db + <usize>i, i8x16.narrow_i16x8_u(w, w), 0);
     }
     for (; i < m; i++) {
@@ -538,7 +538,7 @@ function gaussianStream(src: usize, dst: usize, n: i32, zig: usize, ab: usize, s
     const b23 = speckle ? v128.load64_lane(e3 + 8, v128.load64_zero(e2 + 8), 1) : cc;
     const y01 = clipLanes(f64x2.add(a01, f64x2.mul(b01, z01)), zero, one, s255);
     const y23 = clipLanes(f64x2.add(a23, f64x2.mul(b23, z23)), zero, one, s255);
-    const w = i16x8.narrow_i32x4_u(v128.shuffle<i32>(y01, y23, 0, 1, 4, 5), y01);
+    const w = i16x8.narrow_i32x4_u(v128.shuffle<i32>(y01, y23, 0, 2, 4, 6), y01);
     v128.store32_lane(dst + <usize>i, i8x16.narrow_i16x8_u(w, w), 0);
     if (hit == 15) {
       at += 4;
@@ -607,11 +607,22 @@ function noiseValues(y: usize, src: usize, m: i32, zig: usize, ab: usize): void 
   g3 = s3;
 }
 
-/** trunc(clip(y, 0, 1)·255) as int32 lanes 0 and 1. pmax(v, 0) is v < 0 ? 0 : v, pmin(v, 1) is 1 < v ? 1 : v: clip01's comparisons (no NaN here). */
+/**
+ * trunc of two f64 lanes in [0, 255] as int32 lanes 0 and 2 (lanes 1 and 3 hold 0x43300000): floor(v) + 2⁵² is
+ * exact and keeps the integer in its low bits. Two instructions where V8's trunc_sat_f64x2_u_zero is a long
+ * sequence on x64.
+ */
+// @ts-ignore: decorator
+@inline
+function byteLanes(v: v128): v128 {
+  return f64x2.add(f64x2.floor(v), f64x2.splat(4503599627370496.0));
+}
+
+/** trunc(clip(y, 0, 1)·255) as int32 lanes 0 and 2 (byteLanes). pmax(v, 0) is v < 0 ? 0 : v, pmin(v, 1) is 1 < v ? 1 : v: clip01's comparisons (no NaN here). */
 // @ts-ignore: decorator
 @inline
 function clipLanes(y: v128, zero: v128, one: v128, s255: v128): v128 {
-  return i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(y, zero), one), s255));
+  return byteLanes(f64x2.mul(f64x2.pmin(f64x2.pmax(y, zero), one), s255));
 }
 
 /** ceil(x·2⁵³) clamped to [0, 2⁵³] (0 for NaN): the 53-bit integers K with K·2⁻⁵³ < x are those below it. */
@@ -867,16 +878,15 @@ export function fog(src: usize, dst: usize, w: i32, h: i32, m: usize, size: i32,
       for (; x + 2 <= w; x += 2) {
         const pp = f64x2.mul(vscale, f64x2.div(f64x2.sub(v128.load(mr + (<usize>x << 3)), vlo), vrange));
         const k = <usize>(x * 3);
-        const b16 = i16x8.extend_low_i8x16_u(v128.load64_zero(s + k));
-        const b03 = i32x4.extend_low_i16x8_u(b16);
-        const b47 = i32x4.extend_high_i16x8_u(b16);
-        const x01 = f64x2.div(f64x2.convert_low_i32x4_u(b03), s255);
-        const x23 = f64x2.div(f64x2.convert_low_i32x4_u(v128.shuffle<i32>(b03, b03, 2, 3, 0, 1)), s255);
-        const x45 = f64x2.div(f64x2.convert_low_i32x4_u(b47), s255);
+        // x = byte/255 from the unit table (lane loads: cheaper than three f64x2 divisions)
+        const sk = s + k;
+        const x01 = v128.load64_lane(unit + (<usize>load<u8>(sk, 1) << 3), v128.load64_zero(unit + (<usize>load<u8>(sk) << 3)), 1);
+        const x23 = v128.load64_lane(unit + (<usize>load<u8>(sk, 3) << 3), v128.load64_zero(unit + (<usize>load<u8>(sk, 2) << 3)), 1);
+        const x45 = v128.load64_lane(unit + (<usize>load<u8>(sk, 5) << 3), v128.load64_zero(unit + (<usize>load<u8>(sk, 4) << 3)), 1);
         const a = fogLanes(x01, v128.shuffle<f64>(pp, pp, 0, 0), vf, zero, one, s255);
         const b = fogLanes(x23, pp, vf, zero, one, s255);
         const c = fogLanes(x45, v128.shuffle<f64>(pp, pp, 1, 1), vf, zero, one, s255);
-        const q = i16x8.narrow_i32x4_u(v128.shuffle<i32>(a, b, 0, 1, 4, 5), c);
+        const q = i16x8.narrow_i32x4_u(v128.shuffle<i32>(a, b, 0, 2, 4, 6), v128.shuffle<i32>(c, c, 0, 2, 0, 2));
         v128.store64_lane(d + k, i8x16.narrow_i16x8_u(q, q), 0);
       }
     }
@@ -892,12 +902,12 @@ export function fog(src: usize, dst: usize, w: i32, h: i32, m: usize, size: i32,
   }
 }
 
-/** Two lanes of fog: trunc(clip((x + p)·f, 0, 1)·255) as int32 lanes 0 and 1 (pmax/pmin: clip01's comparisons). */
+/** Two lanes of fog: trunc(clip((x + p)·f, 0, 1)·255) as int32 lanes 0 and 2 (byteLanes) (pmax/pmin: clip01's comparisons). */
 // @ts-ignore: decorator
 @inline
 function fogLanes(x: v128, p: v128, f: v128, zero: v128, one: v128, s255: v128): v128 {
   const v = f64x2.mul(f64x2.add(x, p), f);
-  return i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(v, zero), one), s255));
+  return byteLanes(f64x2.mul(f64x2.pmin(f64x2.pmax(v, zero), one), s255));
 }
 
 /** n draws loc + scale·z (z ziggurat normals) into dst (float64): the layers of snow and spatter (../noise-loader.ts normalsWasm). */
