@@ -171,7 +171,14 @@ export function shotNoiseWasm(src: Uint8Array, tables: ShotTables, rng: Rng): Ui
     new Int32Array(k.memory.buffer, at[1], start.length).set(start);
     new Int32Array(k.memory.buffer, at[2], guide.length).set(guide);
     // per guide entry (level v, k = guide[·]): cdf_v[k] and cdf_v[k + 1], +∞ past the level's last entry
-    const pairs = new Float64Array(k.memory.buffer, at[3], guide.length * 2);
+    // as int64 thresholds ceil(c·2⁵³) (2⁵³ + 1 for c ≥ 1, never reached): c ≤ u ⇔ threshold ≤ u·2⁵³, an integer
+    const pairs = new Uint32Array(k.memory.buffer, at[3], guide.length * 4);
+    const put = (at: number, c: number) => {
+      const t = c >= 1 ? 2 ** 53 + 1 : Math.ceil(c * 2 ** 53);
+      const hi = Math.floor(t / 2 ** 32);
+      pairs[at] = t - hi * 2 ** 32;
+      pairs[at + 1] = hi;
+    };
     const levels = start.length;
     const guidePerLevel = guide.length / levels;
     for (let v = 0; v < levels; v++) {
@@ -179,8 +186,8 @@ export function shotNoiseWasm(src: Uint8Array, tables: ShotTables, rng: Rng): Ui
       for (let j = 0; j < guidePerLevel; j++) {
         const g = v * guidePerLevel + j;
         const at0 = start[v] + guide[g];
-        pairs[2 * g] = cdf[at0];
-        pairs[2 * g + 1] = at0 + 1 < end ? cdf[at0 + 1] : Infinity;
+        put(4 * g, cdf[at0]);
+        put(4 * g + 2, at0 + 1 < end ? cdf[at0 + 1] : Infinity);
       }
     }
     new Uint8Array(k.memory.buffer, at[4], valueU8.length).set(valueU8);

@@ -697,7 +697,8 @@ export function impulseNoise(src: usize, dst: usize, n: i32, c: f64, st: usize):
 /**
  * shot_noise by guide-table inversion (../../noise.ts): level v = src[i], u = Rng.next(); the result is the
  * smallest k with cdf_v[k] > u, searched from k = guide[v·64 + floor(u·64)] (int32). `pairs` holds, for each
- * guide entry, cdf_v[k] and cdf_v[k + 1] (+∞ past the level's end): the 0, 1 or 2 steps of nearly every draw
+ * guide entry, cdf_v[k] and cdf_v[k + 1] (+∞ past the level's end) as int64 thresholds ceil(c·2⁵³) (2⁵³ + 1 for
+ * c ≥ 1), compared with the draw's 53-bit integer (integer ops instead of u's float arithmetic): the 0, 1 or 2 steps of nearly every draw
  * are two independent loads and no branch (which of them is random); only a third step reads `cdf` itself.
  * dst[i] = value[k] (uint8).
  */
@@ -723,14 +724,16 @@ export function shotNoise(src: usize, dst: usize, n: i32, st: usize, cdf: usize,
         a = nextU32();
         b = nextU32();
       }
-      const u = (<f64>(a >>> 5) * 67108864.0 + <f64>(b >>> 6)) * INV_2_53;
+      // u = K·2⁻⁵³ for the 53-bit integer K; c ≤ u ⇔ ceil(c·2⁵³) ≤ K, the pairs' integer thresholds
+      const K = (<i64>(a >>> 5) << 26) | <i64>(b >>> 6);
       const v = <usize>load<u8>(src + <usize>i);
       // floor(u·64) is the top 6 of u's 53 bits, the top 6 bits of `a` (no float → int conversion)
       const g = (v << 6) + <usize>(a >>> 26);
       const p = pairs + (g << 4);
-      const far = load<f64>(p, 8) <= u;
-      let k = <usize>load<i32>(guide + (g << 2)) + <usize>(load<f64>(p) <= u) + <usize>far;
+      const far = load<i64>(p, 8) <= K;
+      let k = <usize>load<i32>(guide + (g << 2)) + <usize>(load<i64>(p) <= K) + <usize>far;
       if (far) {
+        const u = (<f64>(a >>> 5) * 67108864.0 + <f64>(b >>> 6)) * INV_2_53;
         const base = cdf + (<usize>load<i32>(start + (v << 2)) << 3);
         while (load<f64>(base + (k << 3)) <= u) k++;
       }
