@@ -894,6 +894,8 @@ export function elasticSample(img: usize, dxp: usize, dyp: usize, dst: usize, h:
   const one = f64x2.splat(1);
   const zero = f64x2.splat(0);
   const s255 = f64x2.splat(255);
+  const k52 = f64x2.splat(4503599627370496.0);
+  const k16 = f64x2.splat(65536.0);
   const rowBytes = <usize>w << 4;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -950,12 +952,15 @@ export function elasticSample(img: usize, dxp: usize, dyp: usize, dst: usize, h:
       let v1 = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(top1, GY), f64x2.mul(bot1, FY))));
       v0 = f64x2.mul(f64x2.pmin(f64x2.pmax(v0, zero), one), s255);
       v1 = f64x2.mul(f64x2.pmin(f64x2.pmax(v1, zero), one), s255);
-      const i0 = i32x4.trunc_sat_f64x2_u_zero(v0);
-      const i1 = i32x4.trunc_sat_f64x2_u_zero(v1);
+      // truncation of values in [0, 255] = floor; floor·256ᵏ + 2⁵² (exact) holds it in mantissa byte k: R in
+      // byte 0, G in byte 8, B (k = 2) in byte 2 of the or, gathered and stored as 2 + 1 bytes
+      const i0 = f64x2.add(f64x2.floor(v0), k52);
+      const i1 = f64x2.add(f64x2.mul(f64x2.floor(v1), k16), k52);
+      const rgb = v128.or(i0, i1);
+      const out3 = v128.shuffle<u8>(rgb, rgb, 0, 8, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
       const o = dst + q * 3;
-      store<u8>(o, <u8>i32x4.extract_lane(i0, 0));
-      store<u8>(o, <u8>i32x4.extract_lane(i0, 1), 1);
-      store<u8>(o, <u8>i32x4.extract_lane(i1, 0), 2);
+      v128.store16_lane(o, out3, 0);
+      v128.store8_lane(o, out3, 2, 2);
     }
   }
 }
