@@ -764,9 +764,13 @@ function plasma(m: usize, n: i32, decay: f64, st: usize): void {
     // rng.uniform(−wibble, wibble) = −wibble + (wibble − (−wibble))·next(); a − (−b) is a + b exactly
     const lo = -wibble;
     const span = wibble + wibble;
-    for (let pass = 0; pass < 3; pass++) {
-      for (let y = 0; y < n; y += step) {
-        for (let x = 0; x < n; x += step) {
+    // the three loops of plasmaFractal, each with the same neighbour sums in the same order (row offsets per row)
+    // squares: centre (y+half, x+half) of the corners `step` apart
+    for (let y = 0; y < n; y += step) {
+      const r0 = m + (<usize>(y * n) << 3);
+      const r1 = m + (<usize>(((y + step) & mask) * n) << 3);
+      const out = m + (<usize>((y + half) * n + half) << 3);
+      for (let x = 0; x < n; x += step) {
           const a = rotl<u32>(s1 * 5, 7) * 9;
           let t = s1 << 9;
           s2 ^= s0;
@@ -783,38 +787,71 @@ function plasma(m: usize, n: i32, decay: f64, st: usize): void {
           s0 ^= s3;
           s2 ^= t;
           s3 = rotl<u32>(s3, 11);
-          const u = (<f64>(a >>> 5) * 67108864.0 + <f64>(b >>> 6)) * INV_2_53;
-          const r = wibble * (lo + span * u);
-          // the same neighbour sums, in the same order, as the three loops of plasmaFractal
-          let s: f64;
-          let at: i32;
-          if (pass == 0) {
-            // squares: centre (y+half, x+half) of the corners `step` apart
-            const r0 = y * n;
-            const r1 = ((y + step) & mask) * n;
-            const x1 = (x + step) & mask;
-            s = ld(m, r0 + x) + ld(m, r1 + x) + ld(m, r0 + x1) + ld(m, r1 + x1);
-            at = (y + half) * n + (x + half);
-          } else if (pass == 1) {
-            // diamonds on the corner rows: (y, x+half)
-            const r0 = y * n;
-            const rc = ((y + half) & mask) * n;
-            const ru = ((y - half) & mask) * n;
-            const xc = (x + half) & mask;
-            s = ld(m, rc + xc) + ld(m, ru + xc) + ld(m, r0 + x) + ld(m, r0 + ((x + step) & mask));
-            at = r0 + (x + half);
-          } else {
-            // diamonds on the corner columns: (y+half, x)
-            const r0 = y * n;
-            const rc = ((y + half) & mask) * n;
-            const r1 = ((y + step) & mask) * n;
-            s = ld(m, rc + ((x + half) & mask)) + ld(m, rc + ((x - half) & mask)) + ld(m, r0 + x) + ld(m, r1 + x);
-            at = (y + half) * n + x;
-          }
-          store<f64>(m + (<usize>at << 3), s / 4 + r);
+          const r = wibble * (lo + span * ((<f64>(a >>> 5) * 67108864.0 + <f64>(b >>> 6)) * INV_2_53));
+          const x0 = <usize>x << 3;
+          const x1 = <usize>((x + step) & mask) << 3;
+          const s = load<f64>(r0 + x0) + load<f64>(r1 + x0) + load<f64>(r0 + x1) + load<f64>(r1 + x1);
+          store<f64>(out + x0, s / 4 + r);
         }
       }
-    }
+    // diamonds on the corner rows: (y, x+half)
+    for (let y = 0; y < n; y += step) {
+      const r0 = m + (<usize>(y * n) << 3);
+      const rc = m + (<usize>(((y + half) & mask) * n) << 3);
+      const ru = m + (<usize>(((y - half) & mask) * n) << 3);
+      const out = r0 + (<usize>half << 3);
+      for (let x = 0; x < n; x += step) {
+          const a = rotl<u32>(s1 * 5, 7) * 9;
+          let t = s1 << 9;
+          s2 ^= s0;
+          s3 ^= s1;
+          s1 ^= s2;
+          s0 ^= s3;
+          s2 ^= t;
+          s3 = rotl<u32>(s3, 11);
+          const b = rotl<u32>(s1 * 5, 7) * 9;
+          t = s1 << 9;
+          s2 ^= s0;
+          s3 ^= s1;
+          s1 ^= s2;
+          s0 ^= s3;
+          s2 ^= t;
+          s3 = rotl<u32>(s3, 11);
+          const r = wibble * (lo + span * ((<f64>(a >>> 5) * 67108864.0 + <f64>(b >>> 6)) * INV_2_53));
+          const xc = <usize>((x + half) & mask) << 3;
+          const x0 = <usize>x << 3;
+          const s = load<f64>(rc + xc) + load<f64>(ru + xc) + load<f64>(r0 + x0) + load<f64>(r0 + (<usize>((x + step) & mask) << 3));
+          store<f64>(out + x0, s / 4 + r);
+        }
+      }
+    // diamonds on the corner columns: (y+half, x)
+    for (let y = 0; y < n; y += step) {
+      const r0 = m + (<usize>(y * n) << 3);
+      const rc = m + (<usize>(((y + half) & mask) * n) << 3);
+      const r1 = m + (<usize>(((y + step) & mask) * n) << 3);
+      for (let x = 0; x < n; x += step) {
+          const a = rotl<u32>(s1 * 5, 7) * 9;
+          let t = s1 << 9;
+          s2 ^= s0;
+          s3 ^= s1;
+          s1 ^= s2;
+          s0 ^= s3;
+          s2 ^= t;
+          s3 = rotl<u32>(s3, 11);
+          const b = rotl<u32>(s1 * 5, 7) * 9;
+          t = s1 << 9;
+          s2 ^= s0;
+          s3 ^= s1;
+          s1 ^= s2;
+          s0 ^= s3;
+          s2 ^= t;
+          s3 = rotl<u32>(s3, 11);
+          const r = wibble * (lo + span * ((<f64>(a >>> 5) * 67108864.0 + <f64>(b >>> 6)) * INV_2_53));
+          const x0 = <usize>x << 3;
+          const s = load<f64>(rc + (<usize>((x + half) & mask) << 3)) + load<f64>(rc + (<usize>((x - half) & mask) << 3)) + load<f64>(r0 + x0) + load<f64>(r1 + x0);
+          store<f64>(rc + x0, s / 4 + r);
+        }
+      }
     step = half;
     wibble /= decay;
   }
