@@ -875,14 +875,33 @@ export function fog(src: usize, dst: usize, w: i32, h: i32, m: usize, size: i32,
   plasma(m, size, decay, st);
   // min and max two lanes at a time: pmin(lo, v) is v < lo ? v : lo, plasmaFractal's update. Which of two
   // equal values (±0) a lane keeps cannot change a byte: lo only enters m − lo, and x + (±0) is x for x ≥ 0.
-  const nm = size * size; // ≥ 16, even
+  const nm = size * size;
+  // four accumulators each (a single one waits on its own latency every step); nm is a power of 4, ≥ 16
   let lo2 = f64x2.splat(Infinity);
   let hi2 = f64x2.splat(-Infinity);
-  for (let i = 0; i < nm; i += 2) {
-    const v = v128.load(m + (<usize>i << 3));
+  let loB = lo2;
+  let hiB = hi2;
+  let loC = lo2;
+  let hiC = hi2;
+  let loD = lo2;
+  let hiD = hi2;
+  for (let i = 0; i < nm; i += 8) {
+    const q = m + (<usize>i << 3);
+    const v = v128.load(q);
+    const vB = v128.load(q, 16);
+    const vC = v128.load(q, 32);
+    const vD = v128.load(q, 48);
     lo2 = f64x2.pmin(lo2, v);
     hi2 = f64x2.pmax(hi2, v);
+    loB = f64x2.pmin(loB, vB);
+    hiB = f64x2.pmax(hiB, vB);
+    loC = f64x2.pmin(loC, vC);
+    hiC = f64x2.pmax(hiC, vC);
+    loD = f64x2.pmin(loD, vD);
+    hiD = f64x2.pmax(hiD, vD);
   }
+  lo2 = f64x2.pmin(f64x2.pmin(lo2, loB), f64x2.pmin(loC, loD));
+  hi2 = f64x2.pmax(f64x2.pmax(hi2, hiB), f64x2.pmax(hiC, hiD));
   const lo = min(f64x2.extract_lane(lo2, 0), f64x2.extract_lane(lo2, 1));
   const hi = max(f64x2.extract_lane(hi2, 0), f64x2.extract_lane(hi2, 1));
   const range = hi - lo;
