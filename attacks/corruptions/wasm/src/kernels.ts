@@ -1068,6 +1068,20 @@ export function resizeV(tmp: usize, out: usize, rh: i32, n: i32, taps: i32, rowO
 }
 
 /**
+ * Two RGB pixels' bytes from (R0, R1), (G0, G1), (B0, B1) in [0, 255] (or −0): their truncations = floors, each
+ * ·256ᵏ + 2⁵² (exact, < 2⁵³) so that channel k's integer sits in mantissa byte k, or-ed: bytes 0 … 2 and 8 … 10,
+ * gathered into bytes 0 … 5 (store them as 4 + 2).
+ */
+@inline function packRgb2(r: v128, g: v128, b: v128): v128 {
+  const k52 = f64x2.splat(4503599627370496.0);
+  const x = v128.or(
+    v128.or(f64x2.add(f64x2.floor(r), k52), f64x2.add(f64x2.mul(f64x2.floor(g), f64x2.splat(256.0)), k52)),
+    f64x2.add(f64x2.mul(f64x2.floor(b), f64x2.splat(65536.0)), k52),
+  );
+  return v128.shuffle<u8>(x, x, 0, 1, 2, 8, 9, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+}
+
+/**
  * `blurred` (lh × lw float64, the motion-blurred flakes) → layer = clip(round(v·255), 0, 255) / 255 on the top-left
  * h × w, then per pixel (RGB uint8 `src`, float32(v/255) from `table`): gray = f32(f32(0.299r + 0.587g + 0.114b)·1.5
  * + 0.5), v = f32(f32(keep·x) + f32(mix·max(x, gray))) + layer[p] + layer[n − 1 − p], clip · 255 into `dst`.
@@ -1115,16 +1129,14 @@ export function snowFinish(src: usize, blurred: usize, layer: usize, dst: usize,
     let v0 = f64x2.add(round32x2(f64x2.add(round32x2(f64x2.mul(K, r)), round32x2(f64x2.mul(M, f64x2.pmax(r, gray))))), sn);
     let v1 = f64x2.add(round32x2(f64x2.add(round32x2(f64x2.mul(K, g)), round32x2(f64x2.mul(M, f64x2.pmax(g, gray))))), sn);
     let v2 = f64x2.add(round32x2(f64x2.add(round32x2(f64x2.mul(K, b)), round32x2(f64x2.mul(M, f64x2.pmax(b, gray))))), sn);
-    const i0 = i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(v0, zero), one), s255));
-    const i1 = i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(v1, zero), one), s255));
-    const i2 = i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(v2, zero), one), s255));
+    const o6 = packRgb2(
+      f64x2.mul(f64x2.pmin(f64x2.pmax(v0, zero), one), s255),
+      f64x2.mul(f64x2.pmin(f64x2.pmax(v1, zero), one), s255),
+      f64x2.mul(f64x2.pmin(f64x2.pmax(v2, zero), one), s255),
+    );
     const o = dst + <usize>p * 3;
-    store<u8>(o, <u8>i32x4.extract_lane(i0, 0));
-    store<u8>(o, <u8>i32x4.extract_lane(i1, 0), 1);
-    store<u8>(o, <u8>i32x4.extract_lane(i2, 0), 2);
-    store<u8>(o, <u8>i32x4.extract_lane(i0, 1), 3);
-    store<u8>(o, <u8>i32x4.extract_lane(i1, 1), 4);
-    store<u8>(o, <u8>i32x4.extract_lane(i2, 1), 5);
+    v128.store32_lane(o, o6, 0);
+    v128.store16_lane(o, o6, 2, 4);
   }
   for (; p < n; p++) {
     const s = src + <usize>p * 3;
@@ -1549,16 +1561,14 @@ export function spatterWaterBlend(src: usize, m: usize, dst: usize, n: i32, max:
     const r = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(table + (<usize>load<u8>(s) << 2))), 1, <f64>load<f32>(table + (<usize>load<u8>(s, 3) << 2)));
     const g = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(table + (<usize>load<u8>(s, 1) << 2))), 1, <f64>load<f32>(table + (<usize>load<u8>(s, 4) << 2)));
     const b = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(table + (<usize>load<u8>(s, 2) << 2))), 1, <f64>load<f32>(table + (<usize>load<u8>(s, 5) << 2)));
-    const i0 = i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(f64x2.add(r, f64x2.mul(mi, C0)), zero), one), s255));
-    const i1 = i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(f64x2.add(g, f64x2.mul(mi, C1)), zero), one), s255));
-    const i2 = i32x4.trunc_sat_f64x2_u_zero(f64x2.mul(f64x2.pmin(f64x2.pmax(f64x2.add(b, f64x2.mul(mi, C1)), zero), one), s255));
+    const o6 = packRgb2(
+      f64x2.mul(f64x2.pmin(f64x2.pmax(f64x2.add(r, f64x2.mul(mi, C0)), zero), one), s255),
+      f64x2.mul(f64x2.pmin(f64x2.pmax(f64x2.add(g, f64x2.mul(mi, C1)), zero), one), s255),
+      f64x2.mul(f64x2.pmin(f64x2.pmax(f64x2.add(b, f64x2.mul(mi, C1)), zero), one), s255),
+    );
     const o = dst + <usize>i * 3;
-    store<u8>(o, <u8>i32x4.extract_lane(i0, 0));
-    store<u8>(o, <u8>i32x4.extract_lane(i1, 0), 1);
-    store<u8>(o, <u8>i32x4.extract_lane(i2, 0), 2);
-    store<u8>(o, <u8>i32x4.extract_lane(i0, 1), 3);
-    store<u8>(o, <u8>i32x4.extract_lane(i1, 1), 4);
-    store<u8>(o, <u8>i32x4.extract_lane(i2, 1), 5);
+    v128.store32_lane(o, o6, 0);
+    v128.store16_lane(o, o6, 2, 4);
   }
   for (; i < n; i++) {
     const mi = max > 0 ? (load<f64>(m + (<usize>i << 3)) / max) * intensity : 0;
