@@ -534,8 +534,9 @@ function gaussianStream(src: usize, dst: usize, n: i32, zig: usize, ab: usize, s
     const e3 = ab + (<usize>load<u8>(sp, 3) << 4);
     const a01 = v128.load64_lane(e1, v128.load64_zero(e0), 1);
     const a23 = v128.load64_lane(e3, v128.load64_zero(e2), 1);
-    const b01 = speckle ? v128.load64_lane(e1 + 8, v128.load64_zero(e0 + 8), 1) : cc;
-    const b23 = speckle ? v128.load64_lane(e3 + 8, v128.load64_zero(e2 + 8), 1) : cc;
+    // speckle's b = x·c, the table's product
+    const b01 = speckle ? f64x2.mul(a01, cc) : cc;
+    const b23 = speckle ? f64x2.mul(a23, cc) : cc;
     const y01 = clipLanes(f64x2.add(a01, f64x2.mul(b01, z01)), zero, one, s255);
     const y23 = clipLanes(f64x2.add(a23, f64x2.mul(b23, z23)), zero, one, s255);
     const w = i16x8.narrow_i32x4_u(v128.shuffle<i32>(y01, y23, 0, 2, 4, 6), y01);
