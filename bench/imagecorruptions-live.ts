@@ -39,11 +39,12 @@ export class LiveReference {
   }
 
   /**
-   * One round: each corruption at severity 3 `calls` times in a row (alternating the two images), as an
-   * audit applies one corruption to many images; the ms of every call, per corruption.
+   * One round: each corruption at severity 3 `warm` times untimed and then `calls` times timed, in a row
+   * (alternating the two images), as an audit applies one corruption to many images; the ms of every
+   * timed call, per corruption.
    */
-  async round(calls: number): Promise<Record<string, number[]>> {
-    this.child.stdin.write(`round ${calls}\n`);
+  async round(calls: number, warm: number): Promise<Record<string, number[]>> {
+    this.child.stdin.write(`round ${calls} ${warm}\n`);
     const line = await this.lines.next();
     if (line.done) throw new Error('the imagecorruptions reference stopped');
     return JSON.parse(line.value) as Record<string, number[]>;

@@ -10,8 +10,8 @@ Not run by `npm run bench` (faultline's users need no Python). To reproduce, on 
 Usage: time_imagecorruptions.py DIR [runs]   (DIR: folder holding the imagecorruptions package)
        time_imagecorruptions.py DIR --serve   (used by `npm run bench` when FAULTLINE_IMAGECORRUPTIONS=DIR:
        after a warm-up it prints one JSON line with versions, then answers each "round" line on stdin with one
-       JSON line of severity-3 timings {name: [ms, ...]}: each corruption N times in a row ("round N"),
-       alternating astronaut and coffee, so the bench can alternate rounds of
+       JSON line of severity-3 timings {name: [ms, ...]}: each corruption W untimed and then N timed times in a
+       row ("round N W"), alternating astronaut and coffee, so the bench can alternate rounds of
        faultline and of the reference and compare them under the same machine load)
 Times the public API imagecorruptions.corrupt(img_uint8, severity, name)
 (includes PIL.Image.fromarray wrap and final np.uint8 cast), per corruption,
@@ -81,8 +81,11 @@ if SERVE:
         if not words or words[0] != "round":
             break
         calls = int(words[1]) if len(words) > 1 else 2
+        warm = int(words[2]) if len(words) > 2 else 0
         out = {}
-        for name in NAMES:   # each corruption `calls` times in a row, alternating the two images
+        for name in NAMES:   # each corruption `warm` untimed + `calls` timed times in a row, alternating the two images
+            for k in range(warm):
+                ic.corrupt(pair[k % 2], severity=3, corruption_name=name)
             ms = []
             for k in range(calls):
                 t0 = time.perf_counter()
