@@ -101,11 +101,6 @@ probes:
   );
 
   const load0 = loadavg()[0];
-  // Each timed run starts from a collected heap when the bench runs with --expose-gc (`npm run bench`
-  // does): otherwise a collection owed to an earlier repetition's garbage (an audit's config, schema
-  // validation and results) lands in whichever run comes next, bare or faultline alike. A run's own
-  // garbage is still collected inside its own time.
-  const settle = () => (globalThis as { gc?: () => void }).gc?.();
   try {
     // Warm-up: JIT, file cache, onnxruntime's own one-time initialisation.
     await bare(false);
@@ -120,11 +115,8 @@ probes:
     const coldBareMs: number[] = [];
     const coldAuditMs: number[] = [];
     for (let r = 0; r < repeats; r++) {
-      settle();
       bareMs.push(await bare(false));
-      settle();
       bareDecodeMs.push(await bare(true));
-      settle();
       let t0 = performance.now();
       const { results } = await runAudit(stream);
       auditMs.push(performance.now() - t0);
@@ -162,8 +154,7 @@ probes:
       title: 'Clean inference: performance probe vs bare onnxruntime',
       markdown: [
         `Fashion-MNIST CNN (fixtures/models/fmnist_cnn.onnx), batch ${batch}, the 1000 fixture images repeated ${copies}× (${n} images) in an IDX file; ` +
-          `median of ${repeats} interleaved runs, each on a fresh onnxruntime session (session creation / model load not timed) ` +
-          `and ${(globalThis as { gc?: unknown }).gc ? 'from a freshly collected heap' : 'without a collection between runs (run node with --expose-gc to have one)'}. ` +
+          `median of ${repeats} interleaved runs, each on a fresh onnxruntime session (session creation / model load not timed). ` +
           `1-minute load average ${load0.toFixed(2)} when the run started: on this shared 2-core machine other processes slow onnxruntime's ` +
           'two threads far more than the probe\'s own JavaScript, which shrinks the gap in percent; near 0 means an idle machine.',
         '',
