@@ -170,7 +170,6 @@ export function roundF32(p: usize, n: i32): void {
   const n = w * c;
   const pixBytes = <usize>c << 3;
   const padded = w + 2 * r;
-  const wc = v128.load64_splat(wts);
   const centre = line + <usize>r * pixBytes;
   if (c == 3) {
     for (let i = 0; i < padded; i++) {
@@ -186,6 +185,11 @@ export function roundF32(p: usize, n: i32): void {
       for (let ch = 0; ch < c; ch++) store<f64>(d + (<usize>ch << 3), load<f64>(s + (<usize>ch << 3)));
     }
   }
+  gaussXLine(centre, out, n, pixBytes, wts, r);
+}
+
+@inline function gaussXLine(centre: usize, out: usize, n: i32, pixBytes: usize, wts: usize, r: i32): void {
+  const wc = v128.load64_splat(wts);
   let j = 0;
   for (; j + 8 <= n; j += 8) {
     const m = centre + (<usize>j << 3);
@@ -239,10 +243,36 @@ export function gaussX(src: usize, dst: usize, h: i32, w: i32, c: i32, wts: usiz
 export function gaussYX(src: usize, dst: usize, h: i32, w: i32, c: i32, wy: usize, ry: i32, rows: usize, wx: usize, rx: i32, cols: usize, tmp: usize, line: usize, f32: bool): void {
   const n = w * c;
   const rowBytes = <usize>n << 3;
+  const pixBytes = <usize>c << 3;
+  const centre = line + <usize>rx * pixBytes;
+  const padded = w + 2 * rx;
   for (let y = 0; y < h; y++) {
-    gaussYRow(src, tmp, n, wy, ry, rows + (<usize>(y + ry) << 2));
-    if (f32) roundF32(tmp, n);
-    gaussXRow(tmp, dst + <usize>y * rowBytes, w, c, wx, rx, cols, line);
+    // the axis-0 row goes straight into the centre of the padded line (interior cols are the identity), only
+    // the 2·rx border pixels are copied, from the line's own centre
+    gaussYRow(src, centre, n, wy, ry, rows + (<usize>(y + ry) << 2));
+    if (f32) roundF32x2(centre, n);
+    for (let i = 0; i < rx; i++) padPixel(line, centre, cols, i, pixBytes, c);
+    for (let i = rx + w; i < padded; i++) padPixel(line, centre, cols, i, pixBytes, c);
+    gaussXLine(centre, dst + <usize>y * rowBytes, n, pixBytes, wx, rx);
+  }
+}
+
+@inline function padPixel(line: usize, centre: usize, cols: usize, i: i32, pixBytes: usize, c: i32): void {
+  const s = centre + <usize>load<i32>(cols + (<usize>i << 2));
+  const d = line + <usize>i * pixBytes;
+  for (let ch = 0; ch < c; ch++) store<f64>(d + (<usize>ch << 3), load<f64>(s + (<usize>ch << 3)));
+}
+
+/** roundF32 with SIMD demote/promote (the same round-to-nearest-even as the scalar conversion). */
+@inline function roundF32x2(p: usize, n: i32): void {
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const q = p + (<usize>i << 3);
+    v128.store(q, f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v128.load(q))));
+  }
+  for (; i < n; i++) {
+    const q = p + (<usize>i << 3);
+    store<f64>(q, <f64>(<f32>load<f64>(q)));
   }
 }
 
