@@ -430,7 +430,52 @@ export function zoomFinish(x: usize, out: usize, dst: usize, npix: i32, denom: f
  */
 export function defocusPad(src: usize, plane: usize, prefix: usize, ph: i32, pw: i32, c: i32, rowSrc: usize, colSrc: usize): void {
   const pix = <usize>c << 3;
-  for (let py = 0; py < ph; py++) {
+  let py = 0;
+  if (c == 3) {
+    // two rows at a time, channels 0–1 of a pixel as one f64x2 lane pair and channel 2 alone: four independent
+    // running sums, each still accumulated in pixel order from 0
+    const plRow = <usize>pw * 24;
+    const prRow = <usize>(pw + 1) * 24;
+    const z = f64x2.splat(0);
+    for (; py + 2 <= ph; py += 2) {
+      const sr0 = src + <usize>load<i32>(rowSrc + (<usize>py << 2));
+      const sr1 = src + <usize>load<i32>(rowSrc + (<usize>py << 2), 4);
+      const pl = plane + <usize>py * plRow;
+      const pr = prefix + <usize>py * prRow;
+      let a01 = z;
+      let a2: f64 = 0;
+      let b01 = z;
+      let b2: f64 = 0;
+      v128.store(pr, z);
+      store<f64>(pr, 0, 16);
+      v128.store(pr + prRow, z);
+      store<f64>(pr + prRow, 0, 16);
+      for (let px = 0; px < pw; px++) {
+        const cs = <usize>load<i32>(colSrc + (<usize>px << 2));
+        const s0 = sr0 + cs;
+        const s1 = sr1 + cs;
+        const u01 = v128.load(s0);
+        const u2 = load<f64>(s0, 16);
+        const w01 = v128.load(s1);
+        const w2 = load<f64>(s1, 16);
+        const d = pl + <usize>px * 24;
+        v128.store(d, u01);
+        store<f64>(d, u2, 16);
+        v128.store(d + plRow, w01);
+        store<f64>(d + plRow, w2, 16);
+        a01 = f64x2.add(a01, u01);
+        a2 += u2;
+        b01 = f64x2.add(b01, w01);
+        b2 += w2;
+        const q = pr + <usize>(px + 1) * 24;
+        v128.store(q, a01);
+        store<f64>(q, a2, 16);
+        v128.store(q + prRow, b01);
+        store<f64>(q + prRow, b2, 16);
+      }
+    }
+  }
+  for (; py < ph; py++) {
     const sr = src + <usize>load<i32>(rowSrc + (<usize>py << 2));
     const pl = plane + <usize>py * <usize>pw * pix;
     const pr = prefix + <usize>py * <usize>(pw + 1) * pix;
