@@ -520,16 +520,22 @@ export function defocusPad(src: usize, plane: usize, prefix: usize, ph: i32, pw:
   }
 }
 
+const DEFOCUS_STRIP: i32 = 240;
+
 /**
  * mid (mh rows of `n` = mw·c values) = the flat disk's sum at each position: Σ_k prefix[hi_k] − prefix[lo_k],
  * `lo`/`hi` byte offsets from the row's start in `prefix` (rows of `prefixRow` bytes), summed from 0 in run order.
  */
 export function defocusRuns(prefix: usize, mid: usize, mh: i32, n: i32, prefixRow: i32, nRuns: i32, lo: usize, hi: usize): void {
+  // column strips of DEFOCUS_STRIP values, all rows of a strip before the next: the disk's prefix rows of a strip
+  // stay in L1 from one output row to the next (the same sums per element)
+  for (let j0 = 0; j0 < n; j0 += DEFOCUS_STRIP) {
+  const j1 = min(j0 + DEFOCUS_STRIP, n);
   for (let my = 0; my < mh; my++) {
     const rb = prefix + <usize>my * <usize>prefixRow;
     const o = mid + (<usize>my * <usize>n << 3);
-    let j = 0;
-    for (; j + 8 <= n; j += 8) {
+    let j = j0;
+    for (; j + 8 <= j1; j += 8) {
       const e = rb + (<usize>j << 3);
       let a0 = f64x2.splat(0);
       let a1 = a0;
@@ -549,12 +555,13 @@ export function defocusRuns(prefix: usize, mid: usize, mh: i32, n: i32, prefixRo
       v128.store(d, a2, 32);
       v128.store(d, a3, 48);
     }
-    for (; j < n; j++) {
+    for (; j < j1; j++) {
       const e = rb + (<usize>j << 3);
       let a: f64 = 0;
       for (let k = 0; k < nRuns; k++) a += load<f64>(e + <usize>load<i32>(hi + (<usize>k << 2))) - load<f64>(e + <usize>load<i32>(lo + (<usize>k << 2)));
       store<f64>(o + (<usize>j << 3), a);
     }
+  }
   }
 }
 
