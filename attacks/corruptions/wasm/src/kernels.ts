@@ -672,11 +672,17 @@ export function motionPad(src: usize, padded: usize, h: i32, w: i32, c: i32, pad
   }
 }
 
+const MOTION_STRIP: i32 = 240;
+
 /**
  * out (h rows × n values) = Σ_i k_i · padded[clamp(y − shiftY_i)·pRow + offX_i + value] from 0 in tap order
  * (`offX` byte offsets of the horizontal shift within a padded row, `offs` scratch for `taps` int32).
  */
 export function motionTaps(padded: usize, out: usize, h: i32, n: i32, pRow: i32, taps: i32, k: usize, shiftY: usize, offX: usize, offs: usize): void {
+  // column strips of MOTION_STRIP values, all rows of a strip before the next: the rows a strip's taps read stay
+  // in cache from one output row to the next (the same sums per element)
+  for (let j0 = 0; j0 < n; j0 += MOTION_STRIP) {
+  const j1 = min(j0 + MOTION_STRIP, n);
   for (let y = 0; y < h; y++) {
     for (let i = 0; i < taps; i++) {
       let sy = y - load<i32>(shiftY + (<usize>i << 2));
@@ -684,8 +690,8 @@ export function motionTaps(padded: usize, out: usize, h: i32, n: i32, pRow: i32,
       store<i32>(offs + (<usize>i << 2), sy * pRow + load<i32>(offX + (<usize>i << 2)));
     }
     const o = out + (<usize>y * <usize>n << 3);
-    let j = 0;
-    for (; j + 8 <= n; j += 8) {
+    let j = j0;
+    for (; j + 8 <= j1; j += 8) {
       const e = padded + (<usize>j << 3);
       let a0 = f64x2.splat(0);
       let a1 = a0;
@@ -705,12 +711,13 @@ export function motionTaps(padded: usize, out: usize, h: i32, n: i32, pRow: i32,
       v128.store(d, a2, 32);
       v128.store(d, a3, 48);
     }
-    for (; j < n; j++) {
+    for (; j < j1; j++) {
       const e = padded + (<usize>j << 3);
       let a: f64 = 0;
       for (let i = 0; i < taps; i++) a += load<f64>(k + (<usize>i << 3)) * load<f64>(e + <usize>load<i32>(offs + (<usize>i << 2)));
       store<f64>(o + (<usize>j << 3), a);
     }
+  }
   }
 }
 
