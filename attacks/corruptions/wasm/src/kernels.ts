@@ -29,12 +29,33 @@ function unitTable(table: usize): void {
 /** dst[i] = src[i] / 255 (uint8 → float64), looked up in a table built at `table` (2 KiB scratch): no division per value. */
 export function u8ToUnitF64(src: usize, dst: usize, n: i32, table: usize): void {
   unitTable(table);
-  for (let i = 0; i < n; i++) store<f64>(dst + (<usize>i << 3), load<f64>(table + (<usize>load<u8>(src + <usize>i) << 3)));
+  let i = 0;
+  // eight values per step: one 8-byte load of the indices, the table entries paired into vector stores
+  for (; i + 8 <= n; i += 8) {
+    const b = load<u64>(src + <usize>i);
+    const d = dst + (<usize>i << 3);
+    v128.store(d, v128.load64_lane(table + (<usize>((b >> 5) & 0x7f8)), v128.load64_zero(table + (<usize>((b << 3) & 0x7f8))), 1));
+    v128.store(d, v128.load64_lane(table + (<usize>((b >> 21) & 0x7f8)), v128.load64_zero(table + (<usize>((b >> 13) & 0x7f8))), 1), 16);
+    v128.store(d, v128.load64_lane(table + (<usize>((b >> 37) & 0x7f8)), v128.load64_zero(table + (<usize>((b >> 29) & 0x7f8))), 1), 32);
+    v128.store(d, v128.load64_lane(table + (<usize>((b >> 53) & 0x7f8)), v128.load64_zero(table + (<usize>((b >> 45) & 0x7f8))), 1), 48);
+  }
+  for (; i < n; i++) store<f64>(dst + (<usize>i << 3), load<f64>(table + (<usize>load<u8>(src + <usize>i) << 3)));
 }
 
 /** dst[i] = f64(src[i]) (uint8 values, exact). */
 export function u8ToF64(src: usize, dst: usize, n: i32): void {
-  for (let i = 0; i < n; i++) store<f64>(dst + (<usize>i << 3), <f64>load<u8>(src + <usize>i));
+  let i = 0;
+  // eight values per step: one 8-byte load, bytes to int32 lanes by byte shuffles (byte 15 is 0), signed
+  // conversions (values 0..255, exact)
+  for (; i + 8 <= n; i += 8) {
+    const v = v128.load64_zero(src + <usize>i);
+    const d = dst + (<usize>i << 3);
+    v128.store(d, f64x2.convert_low_i32x4_s(i8x16.shuffle(v, v, 0, 15, 15, 15, 1, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15)));
+    v128.store(d, f64x2.convert_low_i32x4_s(i8x16.shuffle(v, v, 2, 15, 15, 15, 3, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15)), 16);
+    v128.store(d, f64x2.convert_low_i32x4_s(i8x16.shuffle(v, v, 4, 15, 15, 15, 5, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15)), 32);
+    v128.store(d, f64x2.convert_low_i32x4_s(i8x16.shuffle(v, v, 6, 15, 15, 15, 7, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15)), 48);
+  }
+  for (; i < n; i++) store<f64>(dst + (<usize>i << 3), <f64>load<u8>(src + <usize>i));
 }
 
 /**
