@@ -5,7 +5,7 @@
  * are both committed; tests rebuild each module from source and compare the committed bytes
  * (test/corruptions/wasm.test.ts, test/adversarial/linf-step.test.ts), so the source is the truth.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,10 +26,15 @@ export const ASC_FLAGS = ['-O3', '--runtime', 'stub', '--enable', 'simd', '--noA
 export async function compileModule(mod) {
   const { default: asc } = await import('assemblyscript/asc');
   const name = basename(mod.source);
+  const dir = join(root, dirname(mod.source));
   let binary = null;
   const errors = [];
   const { error } = await asc.main([name, ...ASC_FLAGS, '-o', 'out.wasm'], {
-    readFile: (file) => (file === name ? readFileSync(join(root, mod.source), 'utf8') : null),
+    // the entry file and the sources it imports from its directory (./xoshiro-lanes.ts); null for the rest
+    readFile: (file) => {
+      const path = join(dir, file);
+      return dirname(path) === dir && existsSync(path) ? readFileSync(path, 'utf8') : null;
+    },
     writeFile: (file, contents) => {
       if (file === 'out.wasm') binary = contents;
     },

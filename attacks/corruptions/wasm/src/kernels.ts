@@ -18,6 +18,8 @@
  * output buffer (JUMP_TAB, RAW_BUF below); this module has no static data and allocates nothing.
  */
 
+import { buildJumpTable, fillLanes, RAW } from './xoshiro-lanes';
+
 // ---------------------------------------------------------------------------------------------------------
 // Conversions
 
@@ -749,19 +751,11 @@ export function motionTaps(padded: usize, out: usize, h: i32, n: i32, pRow: i32,
 // loader hands to the Rng (Rng.loadState). The same draws in the same order as the JavaScript loops.
 
 // ---------------------------------------------------------------------------------------------------------
-// Four lanes of the one xoshiro128** stream (the same generator as noise.ts's, copied: modules share no code).
-// The transition is linear over GF(2), so the state SEG steps ahead is a fixed 128 × 128 bit matrix J times the
-// state. `fillRaw` puts the states at t, t + SEG, t + 2·SEG and t + 3·SEG in the four lanes of i32x4 vectors and
-// steps them together: RAW = 4·SEG consecutive outputs of the stream (the same values, each at its index) for
-// one SIMD step per 4 outputs, and the last lane ends at t + RAW, the state after them. J is applied with a
-// table of 32 × 16 entries (4 state bits each, "four Russians"): 32 lookups and xors per jump, three per fill.
-// The table (8 KiB at JUMP_TAB) and the output buffer (16 KiB at RAW_BUF) are the memory the loader reserves
-// below every layout (../loader.ts LAYOUT_BASE); `initRaw` builds the table once per instance.
+// Four lanes of the one xoshiro128** stream (./xoshiro-lanes.ts, shared with noise.ts): one fill = RAW
+// consecutive outputs of the stream into RAW_BUF, for one SIMD step per 4 outputs. The jump table (8 KiB at
+// JUMP_TAB) and the output buffer (16 KiB at RAW_BUF) are the memory the loader reserves below every layout
+// (../loader.ts LAYOUT_BASE); `initRaw` builds the table once per instance.
 
-/** Outputs per lane of one fill. */
-const SEG = 1024;
-/** Outputs per fill (u32 at RAW_BUF, 16 KiB). */
-const RAW = 4 * SEG;
 const JUMP_TAB: usize = 0;
 const RAW_BUF: usize = 8192;
 
@@ -771,92 +765,18 @@ let g1: u32 = 0;
 let g2: u32 = 0;
 let g3: u32 = 0;
 
-/** Build the jump table at JUMP_TAB for J = SEG steps. Once per instance (../loader.ts). */
+/** Build the jump table at JUMP_TAB. Once per instance (../loader.ts). */
 export function initRaw(): void {
-  const tab = JUMP_TAB;
-  for (let c = 0; c < 32; c++) {
-    const e = tab + (<usize>c << 8);
-    v128.store(e, i32x4.splat(0));
-    for (let b = 0; b < 4; b++) {
-      // column of J for state bit 4c + b: SEG steps from the unit state (word c >> 3, bit 4·(c & 7) + b)
-      const w = c >> 3;
-      const bit: u32 = 1 << ((4 * (c & 7) + b) as u32);
-      let s0: u32 = w == 0 ? bit : 0;
-      let s1: u32 = w == 1 ? bit : 0;
-      let s2: u32 = w == 2 ? bit : 0;
-      let s3: u32 = w == 3 ? bit : 0;
-      for (let k = 0; k < SEG; k++) {
-        const t = s1 << 9;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = rotl<u32>(s3, 11);
-      }
-      const col = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(s0), 1, s1), 2, s2), 3, s3);
-      const m = 1 << b;
-      for (let x = m; x < 2 * m; x++) v128.store(e + (<usize>x << 4), v128.xor(v128.load(e + (<usize>(x - m) << 4)), col));
-    }
-  }
-}
-
-// @ts-ignore: decorator
-@inline
-function jumpWord(acc: v128, tab: usize, x: u32): v128 {
-  for (let q: u32 = 0; q < 8; q++) acc = v128.xor(acc, v128.load(tab + (<usize>(q << 4) << 4) + (<usize>((x >>> (q << 2)) & 15) << 4)));
-  return acc;
-}
-
-/** J·v: the state SEG steps after v (lanes s0..s3). */
-function jump(v: v128): v128 {
-  const tab = JUMP_TAB;
-  let acc = i32x4.splat(0);
-  acc = jumpWord(acc, tab, i32x4.extract_lane(v, 0));
-  acc = jumpWord(acc, tab + 2048, i32x4.extract_lane(v, 1));
-  acc = jumpWord(acc, tab + 4096, i32x4.extract_lane(v, 2));
-  acc = jumpWord(acc, tab + 6144, i32x4.extract_lane(v, 3));
-  return acc;
+  buildJumpTable(JUMP_TAB);
 }
 
 /** RAW consecutive outputs of the generator g0..g3 into RAW_BUF (u32); g0..g3 advance by RAW steps. */
 function fillRaw(): void {
-  const v0 = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(g0), 1, g1), 2, g2), 3, g3);
-  const v1 = jump(v0);
-  const v2 = jump(v1);
-  const v3 = jump(v2);
-  // transpose: vector w holds word w of the four states
-  const a = v128.shuffle<u32>(v0, v1, 0, 4, 1, 5);
-  const b = v128.shuffle<u32>(v2, v3, 0, 4, 1, 5);
-  const c = v128.shuffle<u32>(v0, v1, 2, 6, 3, 7);
-  const d = v128.shuffle<u32>(v2, v3, 2, 6, 3, 7);
-  let s0 = v128.shuffle<u32>(a, b, 0, 1, 4, 5);
-  let s1 = v128.shuffle<u32>(a, b, 2, 3, 6, 7);
-  let s2 = v128.shuffle<u32>(c, d, 0, 1, 4, 5);
-  let s3 = v128.shuffle<u32>(c, d, 2, 3, 6, 7);
-  const buf = RAW_BUF;
-  for (let k = 0; k < SEG; k++) {
-    // rotl(s1·5, 7)·9 with shifts and adds (x·5 = x + 4x, x·9 = x + 8x, modulo 2³²)
-    const m = i32x4.add(s1, i32x4.shl(s1, 2));
-    const r = v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25));
-    const o = i32x4.add(r, i32x4.shl(r, 3));
-    const p = buf + (<usize>k << 2);
-    v128.store32_lane(p, o, 0);
-    v128.store32_lane(p, o, 1, SEG * 4);
-    v128.store32_lane(p, o, 2, SEG * 8);
-    v128.store32_lane(p, o, 3, SEG * 12);
-    const t = i32x4.shl(s1, 9);
-    s2 = v128.xor(s2, s0);
-    s3 = v128.xor(s3, s1);
-    s1 = v128.xor(s1, s2);
-    s0 = v128.xor(s0, s3);
-    s2 = v128.xor(s2, t);
-    s3 = v128.or(i32x4.shl(s3, 11), i32x4.shr_u(s3, 21));
-  }
-  g0 = i32x4.extract_lane(s0, 3);
-  g1 = i32x4.extract_lane(s1, 3);
-  g2 = i32x4.extract_lane(s2, 3);
-  g3 = i32x4.extract_lane(s3, 3);
+  const v = fillLanes(JUMP_TAB, RAW_BUF, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(g0), 1, g1), 2, g2), 3, g3));
+  g0 = i32x4.extract_lane(v, 0);
+  g1 = i32x4.extract_lane(v, 1);
+  g2 = i32x4.extract_lane(v, 2);
+  g3 = i32x4.extract_lane(v, 3);
 }
 
 /** The next m (< RAW) outputs of g0..g3 into RAW_BUF one at a time (Rng.nextUint32). */
