@@ -1,4 +1,4 @@
-import { instantiateBase64 } from '../wasm-instance.js';
+import { growMemory, instantiateBase64 } from '../wasm-instance.js';
 import { STEP_WASM_BASE64 } from './wasm/step.generated.js';
 
 /**
@@ -21,13 +21,7 @@ let enabled = true;
 function instantiate(): StepExports | null {
   const ex = instantiateBase64<StepExports>(STEP_WASM_BASE64);
   if (!ex) return null;
-  try {
-    const need = 16 * CHUNK;
-    if (ex.memory.buffer.byteLength < need) ex.memory.grow(Math.ceil((need - ex.memory.buffer.byteLength) / 65536));
-    return ex;
-  } catch {
-    return null; // the memory could not grow: the JavaScript loop runs instead
-  }
+  return growMemory(ex.memory, 16 * CHUNK) ? ex : null; // the memory could not grow: the JavaScript loop runs instead
 }
 
 /** Switch the WebAssembly step off (tests compare both paths) or back on. */

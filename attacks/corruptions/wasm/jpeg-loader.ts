@@ -1,4 +1,4 @@
-import { instantiateBase64 } from '../../wasm-instance.js';
+import { growMemory, instantiateBase64 } from '../../wasm-instance.js';
 import { JPEG_WASM_BASE64 } from './jpeg.generated.js';
 import { WASM_MAX_BYTES, wasmKernels } from './loader.js';
 
@@ -60,17 +60,6 @@ function kernels(): JpegExports | null {
   return instance;
 }
 
-function grow(k: JpegExports, end: number): boolean {
-  const have = k.memory.buffer.byteLength;
-  if (end <= have) return true;
-  if (end > WASM_MAX_BYTES) return false;
-  try {
-    k.memory.grow(Math.ceil((end - have) / 65536));
-    return true;
-  } catch {
-    return false; // the engine refused the memory: sharp needs less at once
-  }
-}
 
 /** decode(encode(rgb)) of a w×h RGB image (w, h ≥ 1) at `quality`, as libjpeg-turbo computes it; null: use sharp. */
 export function jpegRoundTripWasm(rgb: Uint8Array, w: number, h: number, quality: number): Uint8Array | null {
@@ -79,7 +68,7 @@ export function jpegRoundTripWasm(rgb: Uint8Array, w: number, h: number, quality
   const n = w * h * 3;
   const dst = SRC + Math.ceil(n / 16) * 16;
   const work = dst + Math.ceil((n + 32) / 16) * 16; // the kernel writes whole 8-pixel groups: 32 bytes of slack
-  if (!grow(k, work + k.scratchBytes(w, h))) return null;
+  if (!growMemory(k.memory, work + k.scratchBytes(w, h), WASM_MAX_BYTES)) return null; // too large: sharp
   let qt = tables.get(quality);
   if (!qt) {
     qt = jpegQuantTables(quality);

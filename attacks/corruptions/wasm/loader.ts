@@ -1,5 +1,5 @@
 import type { Rng } from '../../../src/random.js';
-import { instantiateBase64 } from '../../wasm-instance.js';
+import { growMemory, instantiateBase64 } from '../../wasm-instance.js';
 import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
 
 /**
@@ -69,13 +69,8 @@ export const LAYOUT_BASE = 24576;
 function instantiate(): WasmKernels | null {
   const k = instantiateBase64<WasmKernels>(KERNELS_WASM_BASE64);
   if (!k) return null;
-  try {
-    const have = k.memory.buffer.byteLength;
-    if (have < LAYOUT_BASE) k.memory.grow(Math.ceil((LAYOUT_BASE - have) / 65536));
-    k.initRaw();
-  } catch {
-    return null;
-  }
+  if (!growMemory(k.memory, LAYOUT_BASE)) return null;
+  k.initRaw(); // the generator's jump table, below LAYOUT_BASE
   return k;
 }
 
@@ -114,14 +109,7 @@ export const wasmLayouts = { count: 0 };
 export function layout(k: WasmKernels, sizes: number[]): number[] | null {
   const { offsets, end } = layoutOffsets(sizes);
   if (end > WASM_MAX_BYTES) return null;
-  const have = k.memory.buffer.byteLength;
-  if (end > have) {
-    try {
-      k.memory.grow(Math.ceil((end - have) / 65536));
-    } catch {
-      return null; // the engine refused the memory: the JavaScript kernels need less at once
-    }
-  }
+  if (!growMemory(k.memory, end)) return null; // the engine refused the memory: the JavaScript kernels need less at once
   wasmLayouts.count++;
   return offsets;
 }

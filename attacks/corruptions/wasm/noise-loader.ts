@@ -1,5 +1,6 @@
 import type { Rng } from '../../../src/random.js';
 import { ZIGGURAT_TABLES } from '../kernels/normal.js';
+import { growMemory, instantiateBase64 } from '../../wasm-instance.js';
 import { WASM_MAX_BYTES, wasmKernels } from './loader.js';
 import { NOISE_WASM_BASE64 } from './noise.generated.js';
 
@@ -55,12 +56,11 @@ let resident = new Map<ShotTables, { cdf: number; start: number; guide: number; 
 let tablesEnd = TABLES;
 
 function instantiate(): NoiseExports | null {
+  // The ziggurat's rare draws call JavaScript's own exp and log (one libm for both paths).
+  const ex = instantiateBase64<NoiseExports>(NOISE_WASM_BASE64, { Math: { exp: Math.exp, log: Math.log } });
+  if (!ex) return null;
   try {
-    if (typeof WebAssembly === 'undefined') return null;
-    const bytes = Uint8Array.from(atob(NOISE_WASM_BASE64), (ch) => ch.charCodeAt(0));
-    if (!WebAssembly.validate(bytes)) return null;
-    const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { Math: { exp: Math.exp, log: Math.log } }).exports as unknown as NoiseExports;
-    if (!grow(ex, TABLES)) return null;
+    if (!growMemory(ex.memory, TABLES, WASM_MAX_BYTES)) return null;
     ex.unitTable(UNIT);
     ex.initRaw(JUMP, RAW_BUF);
     const { kn, wn, fn } = ZIGGURAT_TABLES;
@@ -85,17 +85,6 @@ function instantiate(): NoiseExports | null {
   }
 }
 
-function grow(k: NoiseExports, end: number): boolean {
-  const have = k.memory.buffer.byteLength;
-  if (end <= have) return true;
-  if (end > WASM_MAX_BYTES) return false;
-  try {
-    k.memory.grow(Math.ceil((end - have) / 65536));
-    return true;
-  } catch {
-    return false; // the engine refused the memory: the JavaScript kernels need less at once
-  }
-}
 
 function kernels(): NoiseExports | null {
   if (wasmKernels() === null) return null; // switched off (or no WebAssembly SIMD): every kernel takes its JavaScript path
@@ -111,7 +100,7 @@ function scratch(k: NoiseExports, sizes: number[]): number[] | null {
     offsets.push(end);
     end += Math.ceil(s / 16) * 16;
   }
-  return grow(k, end) ? offsets : null;
+  return growMemory(k.memory, end, WASM_MAX_BYTES) ? offsets : null;
 }
 
 /**
