@@ -18,7 +18,7 @@
  * output buffer (JUMP_TAB, RAW_BUF below); this module has no static data and allocates nothing.
  */
 
-import { buildJumpTable, fillLanes, RAW } from './xoshiro-lanes';
+import { buildJumpTable, fillLanes, RAW, state4 } from './xoshiro-lanes';
 
 // ---------------------------------------------------------------------------------------------------------
 // Conversions
@@ -772,7 +772,7 @@ export function initRaw(): void {
 
 /** RAW consecutive outputs of the generator g0..g3 into RAW_BUF (u32); g0..g3 advance by RAW steps. */
 function fillRaw(): void {
-  const v = fillLanes(JUMP_TAB, RAW_BUF, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(g0), 1, g1), 2, g2), 3, g3));
+  const v = fillLanes(JUMP_TAB, RAW_BUF, state4(g0, g1, g2, g3));
   g0 = i32x4.extract_lane(v, 0);
   g1 = i32x4.extract_lane(v, 1);
   g2 = i32x4.extract_lane(v, 2);

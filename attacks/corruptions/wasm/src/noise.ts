@@ -19,7 +19,7 @@
  * locals, and state in wasm globals costs a load and a store per word per draw.
  */
 
-import { buildJumpTable, fillLanes, RAW } from './xoshiro-lanes';
+import { advance, buildJumpTable, fillLanes, RAW, state4 } from './xoshiro-lanes';
 
 @external("Math", "exp")
 declare function jsExp(x: f64): f64;
@@ -136,7 +136,7 @@ export function initRaw(tab: usize, buf: usize): void {
 
 /** RAW consecutive outputs of the generator g0..g3 into rawBuf (u32); g0..g3 advance by RAW steps. */
 function fillRaw(): void {
-  const v = fillLanes(jumpTab, rawBuf, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(g0), 1, g1), 2, g2), 3, g3));
+  const v = fillLanes(jumpTab, rawBuf, state4(g0, g1, g2, g3));
   g0 = i32x4.extract_lane(v, 0);
   g1 = i32x4.extract_lane(v, 1);
   g2 = i32x4.extract_lane(v, 2);
@@ -186,23 +186,11 @@ function streamU32(): u32 {
 /** End the stream: g0..g3 = the state after the draws made (b0..b3 stepped `pos` times). */
 function streamEnd(): void {
   streaming = false;
-  let s0 = b0;
-  let s1 = b1;
-  let s2 = b2;
-  let s3 = b3;
-  for (let k = 0; k < pos; k++) {
-    const t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl<u32>(s3, 11);
-  }
-  g0 = s0;
-  g1 = s1;
-  g2 = s2;
-  g3 = s3;
+  const s = advance(state4(b0, b1, b2, b3), pos);
+  g0 = i32x4.extract_lane(s, 0);
+  g1 = i32x4.extract_lane(s, 1);
+  g2 = i32x4.extract_lane(s, 2);
+  g3 = i32x4.extract_lane(s, 3);
 }
 
 /** One draw (Rng.nextUint32) from the stream or the generator. */

@@ -11,6 +11,34 @@ export const SEG = 1024;
 /** Outputs per fill (u32 in the buffer, 16 KiB). */
 export const RAW = 4 * SEG;
 
+/**
+ * The state `n` steps after `s` (words s0..s3 in lanes 0..3), one scalar step at a time: for the jump table and
+ * for ending a stream part-way through a fill, not for hot loops (those keep the state in locals).
+ */
+export function advance(s: v128, n: i32): v128 {
+  let s0 = <u32>i32x4.extract_lane(s, 0);
+  let s1 = <u32>i32x4.extract_lane(s, 1);
+  let s2 = <u32>i32x4.extract_lane(s, 2);
+  let s3 = <u32>i32x4.extract_lane(s, 3);
+  for (let k = 0; k < n; k++) {
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl<u32>(s3, 11);
+  }
+  return state4(s0, s1, s2, s3);
+}
+
+/** The state words s0..s3 as lanes 0..3. */
+// @ts-ignore: decorator
+@inline
+export function state4(s0: u32, s1: u32, s2: u32, s3: u32): v128 {
+  return i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(s0), 1, s1), 2, s2), 3, s3);
+}
+
 /** Build the jump table at `tab` (8 KiB) for J = SEG steps. Once per instance. */
 export function buildJumpTable(tab: usize): void {
   for (let c = 0; c < 32; c++) {
@@ -20,20 +48,7 @@ export function buildJumpTable(tab: usize): void {
       // column of J for state bit 4c + b: SEG steps from the unit state (word c >> 3, bit 4·(c & 7) + b)
       const w = c >> 3;
       const bit: u32 = 1 << ((4 * (c & 7) + b) as u32);
-      let s0: u32 = w == 0 ? bit : 0;
-      let s1: u32 = w == 1 ? bit : 0;
-      let s2: u32 = w == 2 ? bit : 0;
-      let s3: u32 = w == 3 ? bit : 0;
-      for (let k = 0; k < SEG; k++) {
-        const t = s1 << 9;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = rotl<u32>(s3, 11);
-      }
-      const col = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(s0), 1, s1), 2, s2), 3, s3);
+      const col = advance(state4(w == 0 ? bit : 0, w == 1 ? bit : 0, w == 2 ? bit : 0, w == 3 ? bit : 0), SEG);
       const m = 1 << b;
       for (let x = m; x < 2 * m; x++) v128.store(e + (<usize>x << 4), v128.xor(v128.load(e + (<usize>(x - m) << 4)), col));
     }
