@@ -2,14 +2,12 @@ import { describe, expect, test } from 'vitest';
 import { linfStep, UNIT_BOX, type Box } from '../../attacks/adversarial/project.js';
 import { linfStepUnitSimd, setWasmStep } from '../../attacks/adversarial/step-simd.js';
 import { STEP_WASM_BASE64 } from '../../attacks/adversarial/wasm/step.generated.js';
-// @ts-expect-error: a plain ESM build script without type declarations
-import { compileModule, MODULES } from '../../attacks/build-wasm.mjs';
+import { freshWasmBuild } from '../helpers/wasm-build.js';
 import { Rng } from '../../src/random.js';
 
 describe('linfStep', () => {
   test('the committed step module is what attacks/adversarial/wasm/src/step.ts compiles to (npm run build:wasm)', async () => {
-    const built = Buffer.from((await compileModule(MODULES.step)) as Uint8Array);
-    expect(built.toString('base64') === STEP_WASM_BASE64, 'step.generated.ts is stale: run npm run build:wasm').toBe(true);
+    expect((await freshWasmBuild('step')) === STEP_WASM_BASE64, 'step.generated.ts is stale: run npm run build:wasm').toBe(true);
   });
 
   test('the [0,1] fast paths (WebAssembly SIMD and JavaScript) give the same bytes as the generic box path', () => {

@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { jpegCompression, jpegCompressionSharp } from '../../attacks/corruptions/digital.js';
 import { CIFAR_PARAMS, IMAGENET_PARAMS } from '../../attacks/corruptions/index.js';
-// @ts-expect-error: a plain ESM build script without type declarations
-import { compileModule, MODULES } from '../../attacks/build-wasm.mjs';
+import { freshWasmBuild } from '../helpers/wasm-build.js';
 import { JPEG_WASM_BASE64 } from '../../attacks/corruptions/wasm/jpeg.generated.js';
 import { jpegQuantTables, jpegRoundTripWasm, jpegWasmRuns } from '../../attacks/corruptions/wasm/jpeg-loader.js';
 import { setWasmKernels } from '../../attacks/corruptions/wasm/loader.js';
@@ -72,8 +71,7 @@ describe('jpeg_compression simulated in WebAssembly', () => {
   afterAll(() => setWasmKernels(true));
 
   it('the committed module is what attacks/corruptions/wasm/src/jpeg.ts compiles to (npm run build:wasm)', async () => {
-    const built = Buffer.from((await compileModule(MODULES.jpeg)) as Uint8Array);
-    expect(built.toString('base64') === JPEG_WASM_BASE64, 'jpeg.generated.ts is stale: run npm run build:wasm').toBe(true);
+    expect((await freshWasmBuild('jpeg')) === JPEG_WASM_BASE64, 'jpeg.generated.ts is stale: run npm run build:wasm').toBe(true);
   });
 
   it('scales the Annex-K tables as jpeg_set_quality(…, TRUE)', () => {

@@ -4,8 +4,7 @@ import { zigguratNormal } from '../../attacks/corruptions/kernels/normal.js';
 import { gaussianNoise, impulseNoise, shotNoise, speckleNoise } from '../../attacks/corruptions/noise.js';
 import type { CorruptionContext, CorruptionFn } from '../../attacks/corruptions/types.js';
 import { fog } from '../../attacks/corruptions/weather.js';
-// @ts-expect-error: a plain ESM build script without type declarations
-import { compileModule, MODULES } from '../../attacks/build-wasm.mjs';
+import { freshWasmBuild } from '../helpers/wasm-build.js';
 import { setWasmKernels } from '../../attacks/corruptions/wasm/loader.js';
 import { NOISE_WASM_BASE64 } from '../../attacks/corruptions/wasm/noise.generated.js';
 import { noiseWasmRuns, normalFillWasm, withState } from '../../attacks/corruptions/wasm/noise-loader.js';
@@ -59,8 +58,7 @@ describe('WebAssembly noise and fog kernels', () => {
   afterAll(() => setWasmKernels(true));
 
   it('the committed module is what attacks/corruptions/wasm/src/noise.ts compiles to (npm run build:wasm)', async () => {
-    const built = Buffer.from((await compileModule(MODULES.noise)) as Uint8Array);
-    expect(built.toString('base64') === NOISE_WASM_BASE64, 'noise.generated.ts is stale: run npm run build:wasm').toBe(true);
+    expect((await freshWasmBuild('noise')) === NOISE_WASM_BASE64, 'noise.generated.ts is stale: run npm run build:wasm').toBe(true);
   });
 
   it('Rng.saveState / loadState continue the same stream', () => {

@@ -7,8 +7,7 @@ import type { CorruptionContext, CorruptionFn } from '../../attacks/corruptions/
 import { snow } from '../../attacks/corruptions/weather.js';
 import { noiseWasmRuns } from '../../attacks/corruptions/wasm/noise-loader.js';
 import { adjustHsv } from '../../attacks/corruptions/kernels/hsv.js';
-// @ts-expect-error: a plain ESM build script without type declarations
-import { compileModule, MODULES } from '../../attacks/build-wasm.mjs';
+import { freshWasmBuild } from '../helpers/wasm-build.js';
 import { KERNELS_WASM_BASE64 } from '../../attacks/corruptions/wasm/kernels.generated.js';
 import { layout, LAYOUT_BASE, setWasmKernels, WASM_MAX_BYTES, wasmKernels, wasmLayouts, withRngState } from '../../attacks/corruptions/wasm/loader.js';
 import type { RawImage } from '../../src/data/types.js';
@@ -19,8 +18,7 @@ describe('WebAssembly corruption kernels', () => {
   afterAll(() => setWasmKernels(true));
 
   it('the committed module is what attacks/corruptions/wasm/src/kernels.ts compiles to (npm run build:wasm)', async () => {
-    const built = Buffer.from((await compileModule(MODULES.corruptions)) as Uint8Array);
-    expect(built.toString('base64') === KERNELS_WASM_BASE64, 'kernels.generated.ts is stale: run npm run build:wasm').toBe(true);
+    expect((await freshWasmBuild('corruptions')) === KERNELS_WASM_BASE64, 'kernels.generated.ts is stale: run npm run build:wasm').toBe(true);
   });
 
   it('instantiates on this runtime (Node ≥ 20 has WebAssembly SIMD)', () => {
