@@ -15,6 +15,7 @@ import { rawImagesToBatch, unitBytes } from './convert.js';
 import { unitSimdSlots } from './unit-simd.js';
 import { fingerprintFiles } from './fingerprint.js';
 import { unknownLabelReason } from './labels.js';
+import { LabelCursor, readExactly, recordChunks } from './idx-read.js';
 
 /**
  * IDX format (LeCun et al., the MNIST distribution format): a 4-byte magic 0x00 0x00 <type> <ndim>,
@@ -106,92 +107,6 @@ async function readHeader(file: string, field: string, display: string, kind: 'i
   }
 }
 
-async function readExactly(fh: FileHandle, buf: Uint8Array, position: number): Promise<void> {
-  let got = 0;
-  while (got < buf.length) {
-    const { bytesRead } = await fh.read(buf, got, buf.length - got, position + got);
-    if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${position + got}`);
-    got += bytesRead;
-  }
-}
-
-/** Where and how records are read: `perChunk` items per chunk (`firstChunk` for the first), into `into` if given. */
-interface ChunkOptions {
-  perChunk: number;
-  firstChunk?: number;
-  /** Deliver every chunk in this array (the consumer is done with a chunk when it asks for the next). */
-  into?: Uint8Array;
-}
-
-/** Read `count` items of `itemBytes` each after the header, chunk by chunk, from an open file. */
-async function* fileChunks(fh: FileHandle, offset: number, count: number, itemBytes: number, opts: ChunkOptions): AsyncGenerator<{ first: number; buf: Uint8Array }> {
-  for (let first = 0; first < count; ) {
-    const n = Math.min(first === 0 ? (opts.firstChunk ?? opts.perChunk) : opts.perChunk, count - first);
-    const buf = opts.into ? opts.into.subarray(0, n * itemBytes) : Buffer.allocUnsafe(n * itemBytes);
-    await readExactly(fh, buf, offset + first * itemBytes);
-    yield { first, buf };
-    first += n;
-  }
-}
-
-/** The same from a gzip file, decompressed as a stream (gzip allows no random access). */
-async function* gzipChunks(file: string, offset: number, count: number, itemBytes: number, opts: ChunkOptions, display: string): AsyncGenerator<{ first: number; buf: Uint8Array }> {
-  const stream = createReadStream(file).pipe(createGunzip());
-  let pending: Buffer[] = [];
-  let have = 0;
-  let skip = offset;
-  let first = 0;
-  try {
-    for await (const raw of stream as AsyncIterable<Buffer>) {
-      let chunk = raw;
-      if (skip > 0) {
-        const s = Math.min(skip, chunk.length);
-        chunk = chunk.subarray(s);
-        skip -= s;
-      }
-      pending.push(chunk);
-      have += chunk.length;
-      for (;;) {
-        const n = Math.min(first === 0 ? (opts.firstChunk ?? opts.perChunk) : opts.perChunk, count - first);
-        if (n <= 0 || have < n * itemBytes) break;
-        const all = Buffer.concat(pending);
-        const buf = all.subarray(0, n * itemBytes);
-        if (opts.into) opts.into.set(buf);
-        yield { first, buf: opts.into ? opts.into.subarray(0, buf.length) : buf };
-        pending = [all.subarray(n * itemBytes)];
-        have = pending[0].length;
-        first += n;
-      }
-      if (first >= count) return;
-    }
-  } finally {
-    stream.destroy();
-  }
-  if (first < count) throw new Error(`${display}: gzip data ends after ${first} of ${count} records; the file is truncated`);
-}
-
-/** Records of an IDX file in chunks, through an open handle (plain) or a decompressing stream (gzip). */
-async function* chunks(
-  file: string,
-  gz: boolean,
-  offset: number,
-  count: number,
-  itemBytes: number,
-  opts: ChunkOptions,
-  display: string,
-): AsyncGenerator<{ first: number; buf: Uint8Array }> {
-  if (gz) {
-    yield* gzipChunks(file, offset, count, itemBytes, opts, display);
-    return;
-  }
-  const fh = await open(file, 'r');
-  try {
-    yield* fileChunks(fh, offset, count, itemBytes, opts);
-  } finally {
-    await fh.close();
-  }
-}
-
 /** Bytes read per file access (records are re-batched afterwards); tests lower it to exercise chunk edges. */
 export const idxReadSettings = { chunkBytes: 4 << 20 };
 
@@ -228,7 +143,7 @@ export class IdxDataset implements Dataset {
     // One streamed pass over the labels (1 byte each): class names, and how many samples are usable.
     let maxLabel = -1;
     const hist = new Map<number, number>();
-    for await (const { buf } of chunks(labels, lh.gz, lh.headerBytes, count, 1, { perChunk: idxReadSettings.chunkBytes }, spec.labels)) {
+    for await (const { buf } of recordChunks(labels, lh.gz, lh.headerBytes, count, 1, { perChunk: idxReadSettings.chunkBytes }, spec.labels)) {
       for (const v of buf) {
         hist.set(v, (hist.get(v) ?? 0) + 1);
         if (v > maxLabel) maxLabel = v;
@@ -298,28 +213,29 @@ export class IdxDataset implements Dataset {
     const per = height * width * channels;
     const layout = this.target.layout;
     const shape = layout === 'NHWC' ? [height, width, channels] : [channels, height, width];
+    const numClasses = this.classNames.length;
     // Bytes already in the model's order (NHWC, or one channel) convert as runs; NCHW colour goes
     // through rawImagesToBatch per image (it transposes).
     const inOrder = layout === 'NHWC' || channels === 1;
     const keepImages = includeImages || !inOrder;
     // Two buffers in turn for a transient consumer (BatchOptions.transient): batch k+2 reuses batch k's.
     // When it can, a transient pass reads the file into WebAssembly memory and converts it there into
-    // two output slots (unitSimdSlots): no copy in, no copy out, no fresh chunk per read. The chunk
-    // area is followed by room for one batch, where a batch that a chunk leaves unfinished is kept.
-    // Its chunks are at most ARENA_CHUNK_BYTES: every page of a fresh memory costs a fault on first
+    // two output slots (unitSimdSlots): no copy in, no copy out, no fresh chunk per read. The memory
+    // holds two chunk areas, so the next chunk is read ahead into one while batches are cut from the
+    // other (see recordChunks), then room for one batch, where a batch that a chunk leaves unfinished is
+    // kept. Chunks are at most ARENA_CHUNK_BYTES: every page of a fresh memory costs a fault on first
     // use, and reads overlap inference, so more, smaller reads cost nothing in time.
     const arenaPass = transient && inOrder && !keepImages;
     const perChunk = Math.max(batchSize, Math.floor(Math.min(idxReadSettings.chunkBytes, arenaPass ? ARENA_CHUNK_BYTES : Infinity) / per));
-    const slots = transient && inOrder ? unitSimdSlots(batchSize * per, 2, arenaPass ? (perChunk + batchSize) * per : 0) : null;
+    const areaBytes = perChunk * per;
+    const slots = transient && inOrder ? unitSimdSlots(batchSize * per, 2, arenaPass ? 2 * areaBytes + batchSize * per : 0) : null;
     const arena = slots && slots.scratch.length > 0 ? slots.scratch : null;
-    const carryAt = perChunk * per;
+    const carryAt = 2 * areaBytes;
     const buffers = transient && !slots ? [new Float32Array(batchSize * per), new Float32Array(batchSize * per)] : null;
     let turn = 0;
     const { images: ih, labels: lh } = this.header;
     const limit = this.spec.limit ?? Infinity;
-    // The first chunk is one batch, so inference starts after one small read rather than a 4 MB one.
-    const chunking = { perChunk, firstChunk: Math.min(perChunk, batchSize) };
-    const labelChunks = chunks(this.files.labels, lh.gz, lh.headerBytes, count, 1, chunking, this.files.labelsDisplay);
+    const labels = this.labelCursor();
     // Labels and file rows (for ids) of the whole pass, each batch a view of its part (one allocation
     // per pass, not two per batch); then the batch being filled: its size, runs of consecutive records, images.
     const passLabels = new Int32Array(Math.min(count, limit));
@@ -334,6 +250,22 @@ export class IdxDataset implements Dataset {
     const closeRun = () => {
       if (runBuf) runs.push(runBuf.subarray(runStart * per, runEnd * per));
       runBuf = null;
+    };
+    /** Records k … end - 1 of chunk `buf` (whose first record is `first`, labels `lab`) join the batch. */
+    const take = (buf: Uint8Array, lab: Uint8Array, first: number, k: number, end: number) => {
+      if (keepImages) for (let j = k; j < end; j++) images.push({ data: buf.subarray(j * per, (j + 1) * per), width, height, channels });
+      if (runBuf === buf && runEnd === k) {
+        runEnd = end;
+      } else {
+        closeRun();
+        runBuf = buf;
+        runStart = k;
+        runEnd = end;
+      }
+      passLabels.set(lab.subarray(k, end), used);
+      for (let j = k, at = used; j < end; j++, at++) passRows[at] = first + j;
+      m += end - k;
+      used += end - k;
     };
     const flush = (): DataBatch => {
       closeRun();
@@ -351,8 +283,8 @@ export class IdxDataset implements Dataset {
       images = [];
       return batch;
     };
-    // Before the next chunk overwrites the arena: the unfinished batch's records move behind the chunk
-    // area (after any moved there before), as one run.
+    // Before the next chunk overwrites the area: the unfinished batch's records move behind the chunk
+    // areas (after any moved there before), as one run.
     const carry = (area: Uint8Array) => {
       closeRun();
       let end = carryAt;
@@ -367,30 +299,25 @@ export class IdxDataset implements Dataset {
       runs = end > carryAt ? [area.subarray(carryAt, end)] : [];
     };
     try {
-      const source = chunks(this.files.images, ih.gz, ih.headerBytes, count, per, { ...chunking, ...(arena ? { into: arena } : {}) }, this.files.imagesDisplay);
+      // The first chunk is one batch, so inference starts after one small read rather than a 1 MB one.
+      const chunking = { perChunk, firstChunk: Math.min(perChunk, batchSize), ...(arena ? { into: [arena.subarray(0, areaBytes), arena.subarray(areaBytes, carryAt)] } : {}) };
+      const source = recordChunks(this.files.images, ih.gz, ih.headerBytes, count, per, chunking, this.files.imagesDisplay);
       for await (const { first, buf } of source) {
-        const lab = (await labelChunks.next()).value as { buf: Uint8Array };
         const records = buf.length / per;
-        for (let k = 0; k < records && used < limit; k++) {
-          const i = first + k;
-          const label = lab.buf[k];
-          if (label >= this.classNames.length) {
-            this.skips.add(`${this.files.labelsDisplay}:${i}`, unknownLabelReason(String(label), this.classNames));
+        const lab = labels.view(first, records) ?? (await labels.read(first, records));
+        // Whole runs of usable records at a time (at most to the end of the batch): the per-record work
+        // is one label comparison (firstUnusable), the rest is per run.
+        let k = 0;
+        while (k < records && used < limit) {
+          const label = lab[k];
+          if (label >= numClasses) {
+            this.skips.add(`${this.files.labelsDisplay}:${first + k}`, unknownLabelReason(String(label), this.classNames));
+            k++;
             continue;
           }
-          if (keepImages) images.push({ data: buf.subarray(k * per, (k + 1) * per), width, height, channels });
-          if (runBuf === buf && runEnd === k) {
-            runEnd++;
-          } else {
-            closeRun();
-            runBuf = buf;
-            runStart = k;
-            runEnd = k + 1;
-          }
-          passLabels[used] = label;
-          passRows[used] = i;
-          m++;
-          used++;
+          const end = firstUnusable(lab, k + 1, Math.min(records, k + batchSize - m, k + (limit - used)), numClasses);
+          take(buf, lab, first, k, end);
+          k = end;
           if (m === batchSize) yield flush();
         }
         if (used >= limit) break;
@@ -398,22 +325,31 @@ export class IdxDataset implements Dataset {
       }
       if (m > 0) yield flush();
     } finally {
-      await labelChunks.return(undefined);
+      slots?.release();
+      await labels.close();
     }
+  }
+
+  /** The labels file in file order, in chunks of idxReadSettings.chunkBytes labels. */
+  private labelCursor(): LabelCursor {
+    const lh = this.header.labels;
+    const opts = { perChunk: idxReadSettings.chunkBytes };
+    return new LabelCursor(recordChunks(this.files.labels, lh.gz, lh.headerBytes, this.header.count, 1, opts, this.files.labelsDisplay));
   }
 
   private async *candidates(): AsyncGenerator<Candidate> {
     const { count, height, width, channels } = this.header;
     const per = height * width * channels;
     const perChunk = Math.max(1, Math.floor(idxReadSettings.chunkBytes / per));
-    const { images: ih, labels: lh } = this.header;
-    const labelChunks = chunks(this.files.labels, lh.gz, lh.headerBytes, count, 1, { perChunk }, this.files.labelsDisplay);
+    const ih = this.header.images;
+    const labels = this.labelCursor();
     try {
-      for await (const { first, buf } of chunks(this.files.images, ih.gz, ih.headerBytes, count, per, { perChunk }, this.files.imagesDisplay)) {
-        const lab = (await labelChunks.next()).value as { buf: Uint8Array };
-        for (let k = 0; k < buf.length / per; k++) {
+      for await (const { first, buf } of recordChunks(this.files.images, ih.gz, ih.headerBytes, count, per, { perChunk }, this.files.imagesDisplay)) {
+        const records = buf.length / per;
+        const lab = labels.view(first, records) ?? (await labels.read(first, records));
+        for (let k = 0; k < records; k++) {
           const i = first + k;
-          const label = lab.buf[k];
+          const label = lab[k];
           if (label >= this.classNames.length) {
             yield { kind: 'skip', source: `${this.files.labelsDisplay}:${i}`, reason: unknownLabelReason(String(label), this.classNames) };
             continue;
@@ -431,9 +367,15 @@ export class IdxDataset implements Dataset {
         }
       }
     } finally {
-      await labelChunks.return(undefined);
+      await labels.close();
     }
   }
+}
+
+/** First index in from … to - 1 whose label is not a class (≥ numClasses), or `to`. */
+function firstUnusable(lab: Uint8Array, from: number, to: number, numClasses: number): number {
+  for (let i = from; i < to; i++) if (lab[i] >= numClasses) return i;
+  return to;
 }
 
 /**

@@ -38,7 +38,8 @@ export interface BatchOptions {
   /** Also deliver `DataBatch.images` (uint8 HWC) for image datasets; default off to save memory. */
   images?: boolean;
   /**
-   * The consumer reads `x` of a batch only until it has asked for the batch after next, so the dataset
+   * The consumer reads `x` of a batch only until it has asked for the batch after next (and not after the
+   * pass has ended or been stopped), so the dataset
    * may write batch k+2 into batch k's buffer (two buffers in turn, no allocation per batch). Used by
    * the clean pass, which predicts each batch once with one batch of prefetch: a fresh 400 KB array per
    * batch costs page faults and GC on the hot path (BENCHMARKS.md, performance section: the decoding

@@ -161,7 +161,19 @@ export interface UnitSimdSlots {
    * buffer `slot`: a view of this object's memory, overwritten by the next conversion into that slot.
    */
   convert(parts: readonly Uint8Array[], total: number, slot: number): Float32Array;
+  /**
+   * Hands the memory back for the next unitSimdSlots call; this object and every view it gave out
+   * must not be used after. A pass that ends releases its slots: a WebAssembly memory reserves address
+   * space and V8 answers each fresh one with a full garbage collection (one per audit in BENCHMARKS.md's
+   * repeated clean passes, several ms on the inference thread and a marking thread beside onnxruntime's).
+   */
+  release(): void;
 }
+
+/** Memory of at most this many bytes is kept for reuse after release (larger ones are left to the GC). */
+const POOL_MAX_BYTES = 16 << 20;
+/** The one kernel instance kept between passes (see UnitSimdSlots.release). */
+let spare: Kernel | null = null;
 
 const pad8 = (n: number) => (n + 7) & ~7;
 
@@ -181,7 +193,8 @@ export function unitSimdSlots(capacity: number, count: number, scratchBytes = 0)
   if (capacity <= 0 || capacity * count > SIMD_UNIT_MAX_VALUES || scratchBytes > SIMD_SCRATCH_MAX_BYTES) return null;
   kernel ??= instantiate();
   if (!kernel) return null;
-  const own = newKernel(kernel.module);
+  const own = spare ?? newKernel(kernel.module);
+  spare = null;
   // Layout: staging for other bytes | scratch | slots. The kernel converts eight values per step, so
   // it reads up to 7 bytes past a part and writes up to 7 floats past it: each area has that slack,
   // and parts of one batch are converted in order, each overwriting the previous one's overrun.
@@ -196,9 +209,11 @@ export function unitSimdSlots(capacity: number, count: number, scratchBytes = 0)
   const stagingView = new Uint8Array(memory, 0, staging);
   const scratch = new Uint8Array(memory, scratchAt, scratchBytes);
   const scratchEnd = scratchAt + scratchBytes;
+  let released = false;
   return {
     scratch,
     convert(parts, total, slot) {
+      if (released) throw new Error('unitSimdSlots: used after release()');
       if (total > capacity) throw new Error(`unitSimdSlots: ${total} values exceed the capacity of ${capacity}`);
       if (!(slot >= 0 && slot < count)) throw new Error(`unitSimdSlots: no slot ${slot} of ${count}`);
       const dst = slotsAt + slot * slotBytes;
@@ -224,6 +239,11 @@ export function unitSimdSlots(capacity: number, count: number, scratchBytes = 0)
         throw new Error(`unitSimdSlots: parts hold ${parts.reduce((a, p) => a + p.length, 0)} bytes, expected ${total}`);
       }
       return new Float32Array(memory, dst, total);
+    },
+    release() {
+      if (released) return;
+      released = true;
+      if (own.memory.buffer.byteLength <= POOL_MAX_BYTES) spare = own;
     },
   };
 }

@@ -307,6 +307,13 @@ describe('idx dataset, transient batches read into WebAssembly memory', () => {
             expect({ ...b, x: b.x.length }).toEqual({ ...owned[k], x: owned[k].x.length });
           });
           expect(transient.flatMap((b) => b.ids)).toEqual(transient.flatMap((b) => b.idRows!.map((r) => `row:${r}`)));
+          // And what the files hold, independently of both paths: the usable records in order, up to the limit.
+          const classes = 'class_names' in c.spec ? c.spec.class_names.length : 10;
+          const rows = Array.from(rawLabels.keys()).filter((i) => rawLabels[i] < classes).slice(0, 'limit' in c.spec ? c.spec.limit : Infinity);
+          expect(transient.flatMap((b) => b.idRows!)).toEqual(rows);
+          expect(transient.flatMap((b) => b.labels)).toEqual(rows.map((i) => rawLabels[i]));
+          const pixels = transient.flatMap((b) => b.x.map((v) => Math.round(v * 255)));
+          expect(pixels.every((v, j) => v === rawU8[rows[Math.floor(j / 784)] * 784 + (j % 784)]), `pixels, chunk ${chunkBytes}`).toBe(true);
         }
       }
     } finally {

@@ -136,4 +136,37 @@ describe('unitSimdSlots: output buffers and a scratch area in a private memory',
     expect(() => slots.convert([new Uint8Array(4), new Uint8Array(4)], 5, 0)).toThrow(/expected 5/);
     expect(unitSimdSlots(SIMD_UNIT_MAX_VALUES, 2)).toBeNull();
   });
+
+  test('release hands the memory to the next call (no fresh WebAssembly memory per pass); large memories are not kept', () => {
+    const a = unitSimdSlots(64, 2, 128)!;
+    a.scratch.set(randomBytes(128, 60));
+    const memory = a.scratch.buffer;
+    a.release();
+    a.release(); // twice is harmless
+    expect(() => a.convert([new Uint8Array(4)], 4, 0)).toThrow(/after release/);
+    const b = unitSimdSlots(64, 2, 128)!;
+    expect(b.scratch.buffer).toBe(memory);
+    const bytes = randomBytes(64, 61);
+    b.scratch.set(bytes);
+    expect(Array.from(b.convert([b.scratch.subarray(0, 64)], 64, 1))).toEqual(Array.from(jsUnit(bytes)));
+    // A second live object while b is in use gets memory of its own.
+    const c = unitSimdSlots(64, 2, 128)!;
+    expect(c.scratch.buffer).not.toBe(b.scratch.buffer);
+    c.release();
+    b.release();
+    // The spare grows for a bigger request (views of the released object are then detached).
+    const d = unitSimdSlots(1 << 16, 2, 1 << 20)!;
+    expect(d.scratch.length).toBe(1 << 20);
+    const big = randomBytes(1000, 62);
+    expect(Array.from(d.convert([big], 1000, 0))).toEqual(Array.from(jsUnit(big)));
+    d.release();
+    // Over 16 MB: left to the garbage collector, so the next call starts from a fresh memory.
+    const e = unitSimdSlots(2 << 20, 2, 0)!;
+    const eMemory = e.convert([new Uint8Array(8)], 8, 0).buffer;
+    expect(eMemory.byteLength).toBeGreaterThan(16 << 20);
+    e.release();
+    const f = unitSimdSlots(8, 2, 0)!;
+    expect(f.convert([new Uint8Array(8)], 8, 0).buffer).not.toBe(eMemory);
+    f.release();
+  });
 });
