@@ -3,7 +3,6 @@ import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import type { ModelMeta, ModelSpec } from '../models/types.js';
-import type { Batch } from '../tensor.js';
 import type { BatchOptions, DataBatch, Dataset, RawImage, SkippedInput } from './types.js';
 import type { IdxDatasetSpec } from './schema.js';
 import { DATASET_DEFAULTS } from './schema.js';
@@ -11,11 +10,11 @@ import { SkipLog } from './skip-log.js';
 import { imageBatches, checkBatchSize, type Candidate } from './image-pipeline.js';
 import { resolveImageTarget, type ImageTarget } from './target.js';
 import { matchesTarget, toTargetImage } from './decode.js';
-import { rawImagesToBatch, unitBytes } from './convert.js';
 import { unitSimdSlots } from './unit-simd.js';
 import { fingerprintFiles } from './fingerprint.js';
 import { unknownLabelReason } from './labels.js';
 import { LabelCursor, readExactly, recordChunks } from './idx-read.js';
+import { RecordBatcher } from './idx-batcher.js';
 
 /**
  * IDX format (LeCun et al., the MNIST distribution format): a 4-byte magic 0x00 0x00 <type> <ndim>,
@@ -203,17 +202,13 @@ export class IdxDataset implements Dataset {
   /**
    * Images already at the model's size need no decoding: batches are cut straight from the file's
    * chunks, without the per-sample promise pipeline that resizing needs (which cost more than
-   * inference on small models; see BENCHMARKS.md). Same values, order, ids and skips.
-   * onnxruntime-node infers on the JavaScript thread, so this loop's own cost adds to every clean pass:
-   * it keeps no object per sample, only runs of consecutive records (one or two per batch) that are
-   * converted in one call, and ids are strings only when someone reads them (idxBatch).
+   * inference on small models; see BENCHMARKS.md). Same values, order, ids and skips. The batches
+   * are cut by a RecordBatcher (src/data/idx-batcher.ts); this reads the chunks and their labels.
    */
   private async *directBatches(batchSize: number, includeImages: boolean, transient: boolean): AsyncGenerator<DataBatch> {
     const { count, height, width, channels } = this.header;
     const per = height * width * channels;
     const layout = this.target.layout;
-    const shape = layout === 'NHWC' ? [height, width, channels] : [channels, height, width];
-    const numClasses = this.classNames.length;
     // Bytes already in the model's order (NHWC, or one channel) convert as runs; NCHW colour goes
     // through rawImagesToBatch per image (it transposes).
     const inOrder = layout === 'NHWC' || channels === 1;
@@ -230,100 +225,35 @@ export class IdxDataset implements Dataset {
     const areaBytes = perChunk * per;
     const slots = transient && inOrder ? unitSimdSlots(batchSize * per, 2, arenaPass ? 2 * areaBytes + batchSize * per : 0) : null;
     const arena = slots && slots.scratch.length > 0 ? slots.scratch : null;
-    const carryAt = 2 * areaBytes;
-    const buffers = transient && !slots ? [new Float32Array(batchSize * per), new Float32Array(batchSize * per)] : null;
-    let turn = 0;
-    const { images: ih, labels: lh } = this.header;
-    const limit = this.spec.limit ?? Infinity;
+    const { images: ih } = this.header;
     const labels = this.labelCursor();
-    // Labels and file rows (for ids) of the whole pass, each batch a view of its part (one allocation
-    // per pass, not two per batch); then the batch being filled: its size, runs of consecutive records, images.
-    const passLabels = new Int32Array(Math.min(count, limit));
-    const passRows = new Int32Array(passLabels.length);
-    let m = 0;
-    let runs: Uint8Array[] = [];
-    let images: RawImage[] = [];
-    let runBuf: Uint8Array | null = null;
-    let runStart = 0;
-    let runEnd = 0;
-    let used = 0;
-    const closeRun = () => {
-      if (runBuf) runs.push(runBuf.subarray(runStart * per, runEnd * per));
-      runBuf = null;
-    };
-    /** Records k … end - 1 of chunk `buf` (whose first record is `first`, labels `lab`) join the batch. */
-    const take = (buf: Uint8Array, lab: Uint8Array, first: number, k: number, end: number) => {
-      if (keepImages) for (let j = k; j < end; j++) images.push({ data: buf.subarray(j * per, (j + 1) * per), width, height, channels });
-      if (runBuf === buf && runEnd === k) {
-        runEnd = end;
-      } else {
-        closeRun();
-        runBuf = buf;
-        runStart = k;
-        runEnd = end;
-      }
-      passLabels.set(lab.subarray(k, end), used);
-      for (let j = k, at = used; j < end; j++, at++) passRows[at] = first + j;
-      m += end - k;
-      used += end - k;
-    };
-    const flush = (): DataBatch => {
-      closeRun();
-      const slot = turn++ % 2;
-      const data = !inOrder
-        ? rawImagesToBatch(images, layout, buffers?.[slot]).data
-        : slots
-          ? slots.convert(runs, m * per, slot)
-          : unitBytes(runs, m * per, buffers?.[slot]);
-      const first = used - m;
-      const batch = idxBatch({ data, shape: [m, ...shape] }, passLabels.subarray(first, used), passRows.subarray(first, used), first);
-      if (includeImages) batch.images = images.map((im) => ({ ...im, data: new Uint8Array(im.data) }));
-      m = 0;
-      runs = [];
-      images = [];
-      return batch;
-    };
-    // Before the next chunk overwrites the area: the unfinished batch's records move behind the chunk
-    // areas (after any moved there before), as one run.
-    const carry = (area: Uint8Array) => {
-      closeRun();
-      let end = carryAt;
-      for (const r of runs) {
-        if (r.buffer === area.buffer && r.byteOffset === area.byteOffset + carryAt) {
-          end += r.length; // already there (a batch that spans three chunks)
-          continue;
-        }
-        area.set(r, end);
-        end += r.length;
-      }
-      runs = end > carryAt ? [area.subarray(carryAt, end)] : [];
-    };
+    const batcher = new RecordBatcher({
+      batchSize,
+      width,
+      height,
+      channels,
+      layout,
+      inOrder,
+      includeImages,
+      limit: Math.min(count, this.spec.limit ?? Infinity),
+      numClasses: this.classNames.length,
+      onSkip: (row, label) => this.skips.add(`${this.files.labelsDisplay}:${row}`, unknownLabelReason(String(label), this.classNames)),
+      slots,
+      buffers: transient && !slots ? [new Float32Array(batchSize * per), new Float32Array(batchSize * per)] : null,
+      carryAt: 2 * areaBytes,
+    });
     try {
       // The first chunk is one batch, so inference starts after one small read rather than a 1 MB one.
-      const chunking = { perChunk, firstChunk: Math.min(perChunk, batchSize), ...(arena ? { into: [arena.subarray(0, areaBytes), arena.subarray(areaBytes, carryAt)] } : {}) };
-      const source = recordChunks(this.files.images, ih.gz, ih.headerBytes, count, per, chunking, this.files.imagesDisplay);
-      for await (const { first, buf } of source) {
+      const chunking = { perChunk, firstChunk: Math.min(perChunk, batchSize), ...(arena ? { into: [arena.subarray(0, areaBytes), arena.subarray(areaBytes, 2 * areaBytes)] } : {}) };
+      for await (const { first, buf } of recordChunks(this.files.images, ih.gz, ih.headerBytes, count, per, chunking, this.files.imagesDisplay)) {
         const records = buf.length / per;
-        const lab = labels.view(first, records) ?? (await labels.read(first, records));
-        // Whole runs of usable records at a time (at most to the end of the batch): the per-record work
-        // is one label comparison (firstUnusable), the rest is per run.
-        let k = 0;
-        while (k < records && used < limit) {
-          const label = lab[k];
-          if (label >= numClasses) {
-            this.skips.add(`${this.files.labelsDisplay}:${first + k}`, unknownLabelReason(String(label), this.classNames));
-            k++;
-            continue;
-          }
-          const end = firstUnusable(lab, k + 1, Math.min(records, k + batchSize - m, k + (limit - used)), numClasses);
-          take(buf, lab, first, k, end);
-          k = end;
-          if (m === batchSize) yield flush();
-        }
-        if (used >= limit) break;
-        if (arena && m > 0) carry(arena);
+        batcher.setChunk(first, buf, labels.view(first, records) ?? (await labels.read(first, records)));
+        for (let b = batcher.next(); b; b = batcher.next()) yield b;
+        if (batcher.full) break;
+        if (arena) batcher.carry(arena);
       }
-      if (m > 0) yield flush();
+      const last = batcher.rest();
+      if (last) yield last;
     } finally {
       slots?.release();
       await labels.close();
@@ -372,39 +302,3 @@ export class IdxDataset implements Dataset {
   }
 }
 
-/** First index in from … to - 1 whose label is not a class (≥ numClasses), or `to`. */
-function firstUnusable(lab: Uint8Array, from: number, to: number, numClasses: number): number {
-  for (let i = from; i < to; i++) if (lab[i] >= numClasses) return i;
-  return to;
-}
-
-/**
- * A batch of IDX records. Its ids ("row:<file row>") and indices become arrays only when read: the
- * clean pass stores `idRows` instead, and ten thousand strings per pass are garbage that the inference
- * loop (on the same thread) would pay for. A plain object whose `ids` and `indices` are enumerable,
- * settable accessors, so spreading, JSON and assignment behave as for any other loader's batch.
- */
-function idxBatch(x: Batch, labels: Int32Array, idRows: Int32Array, first: number): DataBatch {
-  let ids: string[] | null = null;
-  let indices: number[] | null = null;
-  // Accessors in the literal (own, enumerable, configurable, like the data properties beside them):
-  // several times cheaper to create than Object.defineProperties, once per batch on the inference thread.
-  return {
-    x,
-    labels,
-    idRows,
-    groups: {},
-    get ids(): string[] {
-      return (ids ??= Array.from(idRows, (r) => `row:${r}`));
-    },
-    set ids(v: string[]) {
-      ids = v;
-    },
-    get indices(): number[] {
-      return (indices ??= Array.from({ length: labels.length }, (_, k) => first + k));
-    },
-    set indices(v: number[]) {
-      indices = v;
-    },
-  };
-}
