@@ -152,19 +152,32 @@ export class OnnxModel implements Model {
 
   private checkBatch(x: Batch): void {
     const want = this.meta.sampleShape;
-    const got = x.shape.slice(1);
-    if (got.length !== want.length || got.some((d, i) => d !== want[i])) {
-      throw new Error(`batch has sample shape [${got.join(', ')}] but model '${this.meta.path}' expects [${want.join(', ')}] (${this.meta.layout})`);
+    let same = x.shape.length === want.length + 1;
+    for (let i = 0; same && i < want.length; i++) same = x.shape[i + 1] === want[i];
+    if (!same) {
+      throw new Error(`batch has sample shape [${x.shape.slice(1).join(', ')}] but model '${this.meta.path}' expects [${want.join(', ')}] (${this.meta.layout})`);
     }
   }
 
-  async predict(x: Batch): Promise<Float32Array> {
-    this.checkBatch(x);
-    const n = x.shape[0];
-    if (n === 0) return new Float32Array(0);
-    const out = await this.predictModelSpace(toModelSpace(this.transform, x.data, this.meta.sampleShape), n);
-    this.resolveOutputKind(out);
-    return out;
+  // Not an async function: the clean pass calls this once per batch on the thread that runs inference,
+  // so the common case (a dynamic batch that fits in one run, outputs known) returns runChunk's promise
+  // itself instead of awaiting it through two more async frames. Errors still arrive as rejections.
+  predict(x: Batch): Promise<Float32Array> {
+    try {
+      this.checkBatch(x);
+      const n = x.shape[0];
+      if (n === 0) return Promise.resolve(new Float32Array(0));
+      const xModel = toModelSpace(this.transform, x.data, this.meta.sampleShape);
+      const chunk = this.meta.fixedBatch ?? Math.max(1, this.preferredBatch);
+      const out = n <= chunk && this.meta.fixedBatch === null ? this.runChunk(xModel, n) : this.predictModelSpace(xModel, n);
+      if (this.outputKindResolved) return out;
+      return out.then((o) => {
+        this.resolveOutputKind(o);
+        return o;
+      });
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   private resolveOutputKind(out: Float32Array): void {
