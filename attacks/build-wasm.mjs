@@ -17,6 +17,7 @@ export const MODULES = {
   step: { source: 'attacks/adversarial/wasm/src/step.ts', generated: 'attacks/adversarial/wasm/step.generated.ts', constant: 'STEP_WASM_BASE64' },
   noise: { source: 'attacks/corruptions/wasm/src/noise.ts', generated: 'attacks/corruptions/wasm/noise.generated.ts', constant: 'NOISE_WASM_BASE64' },
   jpeg: { source: 'attacks/corruptions/wasm/src/jpeg.ts', generated: 'attacks/corruptions/wasm/jpeg.generated.ts', constant: 'JPEG_WASM_BASE64' },
+  softmax: { source: 'metrics/performance/wasm/src/softmax.ts', generated: 'metrics/performance/wasm/softmax.generated.ts', constant: 'SOFTMAX_WASM_BASE64' },
 };
 
 /** The compiler flags: SIMD on, nothing relaxed; `--noAssert` drops the bounds asserts (the loaders size every buffer). */

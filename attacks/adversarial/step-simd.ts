@@ -1,4 +1,4 @@
-import { growMemory, instantiateBase64 } from '../wasm-instance.js';
+import { growMemory, instantiateBase64 } from '../../src/wasm-instance.js';
 import { STEP_WASM_BASE64 } from './wasm/step.generated.js';
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Classification metrics from predictions: pure functions, no I/O.
  */
+import { topSoftmaxConfidence } from './softmax.js';
 
 export interface ClassificationSummary {
   n: number;
@@ -77,30 +78,13 @@ export function calibration(confidences: Float64Array | Float32Array, correct: U
 
 /**
  * Top-1 confidence per sample: out[i] = softmax(row i)[preds[i]] for logits, or the row's own value
- * for probabilities. The same float64 arithmetic as softmaxRows (src/tensor.ts), term for term, so the
- * values are identical; only the predicted class is divided out, without an N×C probability matrix.
+ * for probabilities. Logits go through topSoftmaxConfidence (./softmax.ts): float64, within a few ulps
+ * of softmaxRows (src/tensor.ts), only the predicted class divided out, without an N×C matrix.
  */
 export function topConfidence(out: Float32Array, preds: Int32Array, numClasses: number, kind: 'logits' | 'probabilities'): Float64Array {
+  if (kind === 'logits') return topSoftmaxConfidence(out, preds, numClasses);
   const n = preds.length;
   const conf = new Float64Array(n);
-  const C = numClasses;
-  if (kind === 'probabilities') {
-    for (let i = 0; i < n; i++) conf[i] = out[i * C + preds[i]];
-    return conf;
-  }
-  for (let i = 0; i < n; i++) {
-    const row = i * C;
-    const p = preds[i];
-    let mx = -Infinity;
-    for (let j = 0; j < C; j++) mx = Math.max(mx, out[row + j]);
-    let s = 0;
-    let ep = 0;
-    for (let j = 0; j < C; j++) {
-      const e = Math.exp(out[row + j] - mx);
-      if (j === p) ep = e;
-      s += e;
-    }
-    conf[i] = ep / s;
-  }
+  for (let i = 0; i < n; i++) conf[i] = out[i * numClasses + preds[i]];
   return conf;
 }

@@ -1,4 +1,4 @@
-import { growMemory, instantiateBase64 } from '../../wasm-instance.js';
+import { growMemory, instantiateBase64 } from '../../../src/wasm-instance.js';
 import { JPEG_WASM_BASE64 } from './jpeg.generated.js';
 import { WASM_MAX_BYTES, wasmKernels } from './loader.js';
 

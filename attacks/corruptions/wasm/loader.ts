@@ -1,5 +1,5 @@
 import type { Rng } from '../../../src/random.js';
-import { growMemory, instantiateBase64 } from '../../wasm-instance.js';
+import { growMemory, instantiateBase64 } from '../../../src/wasm-instance.js';
 import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
 
 /**

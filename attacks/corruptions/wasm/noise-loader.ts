@@ -1,6 +1,6 @@
 import type { Rng } from '../../../src/random.js';
 import { ZIGGURAT_TABLES } from '../kernels/normal.js';
-import { growMemory, instantiateBase64 } from '../../wasm-instance.js';
+import { growMemory, instantiateBase64 } from '../../../src/wasm-instance.js';
 import { WASM_MAX_BYTES, wasmKernels } from './loader.js';
 import { NOISE_WASM_BASE64 } from './noise.generated.js';
 
