@@ -29,7 +29,7 @@ export interface BenchSection {
  * warm one's), are interleaved so machine noise hits them alike, and the median is reported.
  * Target: faultline within 10% of bare onnxruntime.
  */
-export async function benchPerformance(repeats = 15, copies = 10): Promise<BenchSection> {
+export async function benchPerformance(repeats = 25, copies = 10): Promise<BenchSection> {
   const root = packageRoot();
   const modelPath = join(root, 'fixtures/models/fmnist_cnn.onnx');
   const batch = 128;
@@ -171,10 +171,13 @@ probes:
         '',
         'onnxruntime-node runs inference synchronously on the JavaScript thread, so nothing the probe does between two runs hides behind ' +
           'inference: every millisecond of reading, decoding and bookkeeping adds to its time. The clean pass therefore reads the IDX file into ' +
-          'WebAssembly memory and converts it there with SIMD into two output buffers that onnxruntime reads directly (src/data/unit-simd.ts, ' +
-          'BatchOptions.transient), keeps no object or id string per sample, and writes outputs straight into one array; the probe divides out ' +
-          'only the top-1 softmax probability. What remains beyond bare is that conversion, the adapter and clean-pass bookkeeping, ' +
-          'the calibration exponentials, garbage collection, and onnxruntime itself running a few percent slower when other work runs between its calls.',
+          'WebAssembly memory, the next chunk read ahead while batches are cut from the current one (src/data/idx-read.ts), and converts it there ' +
+          'with SIMD into two output buffers that onnxruntime reads directly (src/data/unit-simd.ts, BatchOptions.transient); that memory is ' +
+          'handed from one pass to the next, because V8 answers every fresh WebAssembly memory with a full garbage collection. It keeps no object ' +
+          'or id string per sample and writes outputs straight into one array; the probe divides out only the top-1 softmax probability, its ' +
+          'exponentials in WebAssembly SIMD (metrics/performance/softmax.ts). What remains beyond bare is reading the file (a copy from the page ' +
+          'cache), the conversion (31 MB of floats written per 10,000 images), the adapter and clean-pass bookkeeping, the metrics, garbage ' +
+          'collection, and onnxruntime itself running a few percent slower when other work runs between its calls.',
         '',
         'Fixed costs per audit, on the 1000 fixture images (the figures above exclude them):',
         '',
