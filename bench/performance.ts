@@ -7,6 +7,9 @@ import { packageRoot } from '../src/paths.js';
 import { runAudit } from '../src/runner/audit.js';
 import { bytesToUnit } from '../src/data/convert.js';
 import { unitFloatsSimd, unitSimdSlots } from '../src/data/unit-simd.js';
+import { softmaxSettings, topConfidenceJs, topSoftmaxConfidence } from '../metrics/performance/softmax.js';
+import { argmaxRows } from '../src/tensor.js';
+import { Rng } from '../src/random.js';
 import { loadModel } from '../src/models/load.js';
 import { modelSpecFromConfig } from '../src/models/spec.js';
 
@@ -195,6 +198,12 @@ probes:
         '| decoder | ms |',
         '|---|---:|',
         ...decode.map(([label, ms]) => `| ${label} | ${ms.toFixed(2)} |`),
+        '',
+        'Top-1 softmax confidences for calibration, 10,000 × 10 logits (median of 51, interleaved):',
+        '',
+        '| path | ms |',
+        '|---|---:|',
+        ...confidenceTimings().map(([label, ms]) => `| ${label} | ${ms.toFixed(2)} |`),
       ].join('\n'),
     };
   } finally {
@@ -254,4 +263,49 @@ function decodeTimings(bytes: Uint8Array, chunk: number): [string, number][] {
     });
   }
   return decoders.map(([label], k) => [label, [...times[k]].sort((a, b) => a - b)[times[k].length >> 1]]);
+}
+
+/**
+ * ms to compute the top-1 softmax confidence of 10,000 rows of 10 logits: the Math.exp loop the probe
+ * used before, faultline's exponential in JavaScript, and the WebAssembly SIMD kernel (the default);
+ * the figures metrics/performance/softmax.ts refers to.
+ */
+function confidenceTimings(): [string, number][] {
+  const n = 10_000;
+  const C = 10;
+  const rng = new Rng(3);
+  const logits = Float32Array.from({ length: n * C }, () => (rng.next() - 0.5) * 30);
+  const preds = argmaxRows(logits, C);
+  const mathExp = () => {
+    const conf = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const row = i * C;
+      let mx = -Infinity;
+      for (let j = 0; j < C; j++) mx = Math.max(mx, logits[row + j]);
+      let sum = 0;
+      let ep = 0;
+      for (let j = 0; j < C; j++) {
+        const e = Math.exp(logits[row + j] - mx);
+        if (j === preds[i]) ep = e;
+        sum += e;
+      }
+      conf[i] = ep / sum;
+    }
+    return conf;
+  };
+  const paths: [string, () => unknown][] = [
+    ['Math.exp, one value at a time', mathExp],
+    ['faultline\'s exponential in JavaScript (the fallback)', () => topConfidenceJs(logits, preds, C)],
+    ['WebAssembly SIMD kernel, copies in and out included (the default)', () => topSoftmaxConfidence(logits, preds, C)],
+  ];
+  if (!softmaxSettings.wasm) paths.pop();
+  const times = paths.map(() => [] as number[]);
+  for (let r = 0; r < 53; r++) {
+    paths.forEach(([, fn], k) => {
+      const t0 = performance.now();
+      fn();
+      if (r >= 2) times[k].push(performance.now() - t0);
+    });
+  }
+  return paths.map(([label], k) => [label, [...times[k]].sort((a, b) => a - b)[times[k].length >> 1]]);
 }

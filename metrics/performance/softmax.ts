@@ -4,7 +4,7 @@
  * (wasm/src/softmax.ts) and JavaScript one value at a time (here, the fallback and the reference), so
  * both paths give the same bytes. Why not Math.exp: 10,000 samples × 10 classes took 1.9 ms with it,
  * most of what the performance probe computes after inference on the inference thread; the SIMD
- * kernel takes about half of that (1.0 ms, copies in and out included). The formula is within 1 ulp of Math.exp on [−708, 0]
+ * kernel takes about half of that (1.0 ms, copies in and out included; BENCHMARKS.md, performance section). The formula is within 1 ulp of Math.exp on [−708, 0]
  * (test/performance/softmax.test.ts), so confidences differ from a Math.exp softmax by a few ulps.
  */
 import { growMemory, instantiateBase64 } from '../../src/wasm-instance.js';
