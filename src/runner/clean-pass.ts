@@ -19,9 +19,14 @@ export async function computeCleanPass(model: Model, dataset: Dataset, batchSize
   let count = 0;
   let filled = 0;
   let numClasses = 0;
-  // Ask for the next batch before predicting this one: file reads overlap inference (onnxruntime-node
-  // runs inference itself on the JS thread, so decoding does not). Each x is read only by predict()
-  // before the batch after next is requested, so the dataset may reuse its buffers (transient).
+  // Ask for the next batch before predicting this one: file reads and image decoding overlap inference
+  // (onnxruntime-node runs inference itself on the JS thread, so JavaScript decoding does not). Each x
+  // is read only by predict() before the batch after next is requested, so the dataset may reuse its
+  // buffers (transient). Except the last batch: asking past it ends the pass, and an ended transient
+  // pass may hand its memory, this batch's x included, to the next pass (unitSimdSlots.release), while
+  // onnxruntime-node reads the input only in a later turn of the event loop. So the batch that reaches
+  // the dataset's size is predicted first (a dataset that yields more than its size is fine: every
+  // batch after is then predicted first too).
   const it = dataset.batches(batchSize, { transient: true })[Symbol.asyncIterator]();
   // A read that fails while predict() runs must not become an unhandled rejection (Node would exit):
   // the `await pending` of the next turn reports it.
@@ -40,9 +45,11 @@ export async function computeCleanPass(model: Model, dataset: Dataset, batchSize
         break;
       }
       const b = r.value;
-      pending = ask();
-      const out = await model.predict(b.x);
       const n = b.labels.length;
+      const last = expected > 0 && count + n >= expected;
+      if (!last) pending = ask();
+      const out = await model.predict(b.x);
+      if (last) pending = ask();
       if (model.meta.numClasses && out.length !== n * model.meta.numClasses) {
         throw new Error(
           `the model returned ${out.length / n} values per sample but ${model.meta.numClasses} classes are configured; ` +

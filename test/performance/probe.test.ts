@@ -10,6 +10,8 @@ import { silentProgress } from '../../src/progress.js';
 import { Rng } from '../../src/random.js';
 import { runAudit } from '../../src/runner/audit.js';
 import { computeCleanPass } from '../../src/runner/clean-pass.js';
+import { openDataset } from '../../src/data/open.js';
+import { loadModel } from '../../src/models/load.js';
 import { argmaxRows, softmaxRows } from '../../src/tensor.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -213,6 +215,42 @@ describe('clean pass', () => {
       expect(unhandled).toEqual([]);
     } finally {
       process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('predicts the last batch before ending the pass: another pass may take the memory an ended IDX pass releases', async () => {
+    const spec = { type: 'idx' as const, images: `${FIX}/data/fmnist_test1000-images-idx3-ubyte`, labels: `${FIX}/data/fmnist_test1000-labels-idx1-ubyte` };
+    const mspec = { path: `${FIX}/models/fmnist_cnn.onnx`, layout: 'NCHW' as const, pixelRange: [0, 1] as [number, number], outputs: 'logits' as const, inputSize: [28, 28] as [number, number], channels: 1 };
+    const onnx = await loadModel(mspec);
+    try {
+      const ds = await openDataset(spec, { spec: mspec }, ROOT);
+      const other = await openDataset({ ...spec, limit: 500 }, { spec: mspec }, ROOT);
+      const reference = await computeCleanPass(onnx, ds, 128, silentProgress);
+      // A batch of 256 needs more memory than the released one holds (growing it detaches the old
+      // views); one of 128 fits and overwrites it. Either way the last batch (the 8th: 1000 = 7 × 128 +
+      // 104) must be read before another pass can take its memory.
+      for (const otherBatch of [256, 128]) {
+        let calls = 0;
+        let started: Promise<unknown> = Promise.resolve();
+        const meddling: Model = {
+          ...onnx,
+          meta: onnx.meta,
+          predict: (x) => {
+            const out = onnx.predict(x);
+            if (++calls === 8) {
+              const it = other.batches(otherBatch, { transient: true })[Symbol.asyncIterator]();
+              started = it.next().then(() => it.return?.(undefined));
+            }
+            return out;
+          },
+        };
+        const pass = await computeCleanPass(meddling, ds, 128, silentProgress);
+        await started;
+        expect(calls).toBe(8);
+        expect(Buffer.from(pass.logits.buffer).equals(Buffer.from(reference.logits.buffer)), `other pass of ${otherBatch}`).toBe(true);
+      }
+    } finally {
+      await onnx.dispose();
     }
   });
 
