@@ -20,19 +20,36 @@ export interface ChunkOptions {
    * Deliver the chunks in these arrays, in turn. With one, the consumer is done with a chunk when it
    * asks for the next. With two, a plain file's next chunk is read ahead while the consumer works on
    * the current one, into the other array: the consumer is done with chunk k when it asks for k + 1,
-   * and chunk k + 1 is then read into chunk k's array while the consumer works on chunk k + 1.
+   * and chunk k + 2 is then read into chunk k's array while the consumer works on chunk k + 1.
    * Without `into` every chunk is a fresh buffer and the next one is always read ahead.
    */
   into?: readonly Uint8Array[];
 }
 
-export async function readExactly(fh: FileHandle, buf: Uint8Array, position: number): Promise<void> {
+/** Fills `buf` from byte `position` of an open file; `display` names the file in errors. */
+export async function readExactly(fh: FileHandle, buf: Uint8Array, position: number, display: string): Promise<void> {
   let got = 0;
   while (got < buf.length) {
     const { bytesRead } = await fh.read(buf, got, buf.length - got, position + got);
-    if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${position + got}`);
+    if (bytesRead === 0) throw new Error(`${display}: unexpected end of file at byte ${position + got} (the file is shorter than it was when the dataset was opened)`);
     got += bytesRead;
   }
+}
+
+/**
+ * A file decompressed as a stream, and how to close it: both streams, because destroying the gunzip
+ * end alone leaves the file stream paused with its descriptor open (one leaked per early stop).
+ */
+export function gunzipFile(file: string): { stream: AsyncIterable<Buffer>; close(): void } {
+  const source = createReadStream(file);
+  const gunzip = source.pipe(createGunzip());
+  return {
+    stream: gunzip,
+    close() {
+      gunzip.destroy();
+      source.destroy();
+    },
+  };
 }
 
 /**
@@ -42,14 +59,14 @@ export async function readExactly(fh: FileHandle, buf: Uint8Array, position: num
  * the consumer asks for it costs the clean pass its full latency plus a turn of the event loop, once
  * per chunk; read ahead, it completes during inference.
  */
-async function* fileChunks(fh: FileHandle, offset: number, count: number, itemBytes: number, opts: ChunkOptions): AsyncGenerator<RecordChunk> {
+async function* fileChunks(fh: FileHandle, offset: number, count: number, itemBytes: number, opts: ChunkOptions, display: string): AsyncGenerator<RecordChunk> {
   const areas = opts.into;
   const readAhead = !areas || areas.length >= 2;
   let turn = 0;
   const start = (first: number): Promise<RecordChunk> => {
     const n = Math.min(first === 0 ? (opts.firstChunk ?? opts.perChunk) : opts.perChunk, count - first);
     const buf = areas ? areas[turn++ % areas.length].subarray(0, n * itemBytes) : Buffer.allocUnsafe(n * itemBytes);
-    const p = readExactly(fh, buf, offset + first * itemBytes).then(() => ({ first, buf }));
+    const p = readExactly(fh, buf, offset + first * itemBytes, display).then(() => ({ first, buf }));
     // A read ahead that fails is reported when the consumer reaches it (the `await` below), not as an
     // unhandled rejection while the consumer is busy with the chunk before.
     p.catch(() => {});
@@ -73,14 +90,14 @@ async function* fileChunks(fh: FileHandle, offset: number, count: number, itemBy
 
 /** The same from a gzip file, decompressed as a stream (gzip allows no random access; the stream reads ahead). */
 async function* gzipChunks(file: string, offset: number, count: number, itemBytes: number, opts: ChunkOptions, display: string): AsyncGenerator<RecordChunk> {
-  const stream = createReadStream(file).pipe(createGunzip());
+  const { stream, close } = gunzipFile(file);
   let pending: Buffer[] = [];
   let have = 0;
   let skip = offset;
   let first = 0;
   let turn = 0;
   try {
-    for await (const raw of stream as AsyncIterable<Buffer>) {
+    for await (const raw of withFileName(stream, display)) {
       let chunk = raw;
       if (skip > 0) {
         const s = Math.min(skip, chunk.length);
@@ -107,9 +124,18 @@ async function* gzipChunks(file: string, offset: number, count: number, itemByte
       if (first >= count) return;
     }
   } finally {
-    stream.destroy();
+    close();
   }
   if (first < count) throw new Error(`${display}: gzip data ends after ${first} of ${count} records; the file is truncated`);
+}
+
+/** The stream's chunks; an error it raises (zlib's "unexpected end of file", a read error) names the file. */
+async function* withFileName(stream: AsyncIterable<Buffer>, display: string): AsyncGenerator<Buffer> {
+  try {
+    yield* stream;
+  } catch (e) {
+    throw new Error(`${display}: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 /** Records of an IDX file in chunks, through an open handle (plain) or a decompressing stream (gzip). */
@@ -128,7 +154,7 @@ export async function* recordChunks(
   }
   const fh = await open(file, 'r');
   try {
-    yield* fileChunks(fh, offset, count, itemBytes, opts);
+    yield* fileChunks(fh, offset, count, itemBytes, opts, display);
   } finally {
     await fh.close();
   }
@@ -142,7 +168,11 @@ export async function* recordChunks(
 export class LabelCursor {
   private chunk: RecordChunk = { first: 0, buf: new Uint8Array(0) };
 
-  constructor(private readonly source: AsyncGenerator<RecordChunk>) {}
+  /** `display` names the labels file in errors. */
+  constructor(
+    private readonly source: AsyncGenerator<RecordChunk>,
+    private readonly display: string,
+  ) {}
 
   /** Labels of records first … first + n - 1, or null when the chunk in hand does not hold them all (then call read). */
   view(first: number, n: number): Uint8Array | null {
@@ -166,7 +196,7 @@ export class LabelCursor {
       }
       if (have === n) return out;
       const next = await this.source.next();
-      if (next.done) throw new Error(`labels end before record ${first + have}`);
+      if (next.done) throw new Error(`${this.display}: the labels end before record ${first + have}`);
       // A chunk that holds the whole request (the usual case) is returned as a view, not copied.
       this.chunk = next.value;
       if (have === 0) {

@@ -1,7 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { createGunzip } from 'node:zlib';
 import type { ModelMeta, ModelSpec } from '../models/types.js';
 import type { BatchOptions, DataBatch, Dataset, RawImage, SkippedInput } from './types.js';
 import type { IdxDatasetSpec } from './schema.js';
@@ -13,7 +11,7 @@ import { matchesTarget, toTargetImage } from './decode.js';
 import { unitSimdSlots } from './unit-simd.js';
 import { fingerprintFiles } from './fingerprint.js';
 import { unknownLabelReason } from './labels.js';
-import { LabelCursor, readExactly, recordChunks } from './idx-read.js';
+import { gunzipFile, LabelCursor, readExactly, recordChunks } from './idx-read.js';
 import { RecordBatcher } from './idx-batcher.js';
 
 /**
@@ -66,15 +64,15 @@ export function parseIdxHeader(
 async function gunzipHead(file: string, n: number): Promise<Buffer> {
   const parts: Buffer[] = [];
   let got = 0;
-  const stream = createReadStream(file).pipe(createGunzip());
+  const { stream, close } = gunzipFile(file);
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of stream) {
       parts.push(chunk);
       got += chunk.length;
       if (got >= n) break;
     }
   } finally {
-    stream.destroy();
+    close();
   }
   return Buffer.concat(parts).subarray(0, n);
 }
@@ -89,11 +87,11 @@ async function readHeader(file: string, field: string, display: string, kind: 'i
   try {
     const { size } = await fh.stat();
     const head = Buffer.alloc(Math.min(size, 4 + 4 * 255));
-    await readExactly(fh, head, 0);
+    await readExactly(fh, head, 0, display);
     const gz = head.length >= 18 && head[0] === 0x1f && head[1] === 0x8b;
     if (!gz) return { ...parseIdxHeader(head, size, field, display, kind), gz };
     const trailer = Buffer.alloc(4);
-    await readExactly(fh, trailer, size - 4);
+    await readExactly(fh, trailer, size - 4, display);
     let inner: Buffer;
     try {
       inner = await gunzipHead(file, 4 + 4 * 255);
@@ -264,7 +262,7 @@ export class IdxDataset implements Dataset {
   private labelCursor(): LabelCursor {
     const lh = this.header.labels;
     const opts = { perChunk: idxReadSettings.chunkBytes };
-    return new LabelCursor(recordChunks(this.files.labels, lh.gz, lh.headerBytes, this.header.count, 1, opts, this.files.labelsDisplay));
+    return new LabelCursor(recordChunks(this.files.labels, lh.gz, lh.headerBytes, this.header.count, 1, opts, this.files.labelsDisplay), this.files.labelsDisplay);
   }
 
   private async *candidates(): AsyncGenerator<Candidate> {

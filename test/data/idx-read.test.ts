@@ -85,7 +85,7 @@ describe('recordChunks', () => {
       await pause();
       expect(((await it.next()).value as RecordChunk).first).toBe(10);
       await pause();
-      await expect(it.next()).rejects.toThrow(/unexpected end of file at byte 246/);
+      await expect(it.next()).rejects.toThrow(/^records: unexpected end of file at byte 246/);
       await pause();
       expect(unhandled).toEqual([]);
     } finally {
@@ -109,7 +109,7 @@ describe('LabelCursor', () => {
   const labels = Uint8Array.from({ length: 17 }, (_, i) => (i * 5) % 11);
 
   it('gives the labels of requests in file order, as views inside a chunk and copies across chunks', async () => {
-    const cursor = new LabelCursor(source(labels, 6));
+    const cursor = new LabelCursor(source(labels, 6), 'labels.idx');
     expect(cursor.view(0, 1)).toBeNull(); // nothing read yet
     const spans = [[0, 4], [4, 2], [6, 5], [11, 3], [14, 3]] as const;
     for (const [first, n] of spans) {
@@ -120,9 +120,9 @@ describe('LabelCursor', () => {
   });
 
   it('spans several chunks in one request and explains a request past the end', async () => {
-    const cursor = new LabelCursor(source(labels, 4));
+    const cursor = new LabelCursor(source(labels, 4), 'labels.idx');
     expect(Array.from(await cursor.read(0, 13))).toEqual(Array.from(labels.subarray(0, 13)));
     expect(Array.from(await cursor.read(13, 3))).toEqual(Array.from(labels.subarray(13, 16)));
-    await expect(cursor.read(16, 2)).rejects.toThrow(/labels end before record 17/);
+    await expect(cursor.read(16, 2)).rejects.toThrow(/^labels.idx: the labels end before record 17/);
   });
 });

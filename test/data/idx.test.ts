@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -200,6 +201,62 @@ describe('idx dataset', () => {
       expect(plain.flatMap((b) => b.ids).at(-1)).toBe('row:999');
     } finally {
       idxReadSettings.chunkBytes = saved;
+      await t.cleanup();
+    }
+  });
+
+  it('closes every file it opens, gzip streams included, after whole passes, early stops and opens', async () => {
+    if (!existsSync('/proc/self/fd')) return; // counts open descriptors the Linux way
+    const t = await tempDir();
+    try {
+      // 20 copies of the fixture: larger than one read, so a pass stops reading before the gzip stream ends.
+      const images = await readFile(path.join(ROOT, IMAGES));
+      const labels = await readFile(path.join(ROOT, LABELS));
+      const big = Buffer.concat([images.subarray(0, 16), ...new Array<Buffer>(20).fill(images.subarray(16))]);
+      big.writeUInt32BE(20_000, 4);
+      const bigLabels = Buffer.concat([labels.subarray(0, 8), ...new Array<Buffer>(20).fill(labels.subarray(8))]);
+      bigLabels.writeUInt32BE(20_000, 4);
+      await writeFile(path.join(t.dir, 'i.gz'), gzipSync(big));
+      await writeFile(path.join(t.dir, 'l.gz'), gzipSync(bigLabels));
+      const fds = () => readdirSync('/proc/self/fd').length;
+      const before = fds();
+      for (let k = 0; k < 3; k++) {
+        const ds = await openDataset({ type: 'idx', images: 'i.gz', labels: 'l.gz' }, model({}), t.dir);
+        await collect(ds, 4096);
+        for await (const b of ds.batches(64, { transient: k === 1 })) {
+          expect(b.labels.length).toBe(64);
+          break;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 50)); // closes that complete asynchronously
+      expect(fds()).toBeLessThanOrEqual(before);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('names the file when it turns out shorter than at open: images, labels, gzip', async () => {
+    const t = await tempDir();
+    try {
+      const images = await readFile(path.join(ROOT, IMAGES));
+      const labels = await readFile(path.join(ROOT, LABELS));
+      await writeFile(path.join(t.dir, 'i.idx'), images);
+      await writeFile(path.join(t.dir, 'l.idx'), labels);
+      await writeFile(path.join(t.dir, 'i.gz'), gzipSync(images));
+      const cases: [string, string, () => Promise<void>, RegExp][] = [
+        ['i.idx', 'l.idx', () => writeFile(path.join(t.dir, 'i.idx'), images.subarray(0, 50_000)), /^i\.idx: unexpected end of file at byte 50000/],
+        ['i.idx', 'l.idx', () => writeFile(path.join(t.dir, 'l.idx'), labels.subarray(0, 500)), /^l\.idx: unexpected end of file at byte 500/],
+        ['i.gz', 'l.idx', () => writeFile(path.join(t.dir, 'i.gz'), gzipSync(images).subarray(0, 20_000)), /^i\.gz: /],
+      ];
+      for (const [imagesFile, labelsFile, truncate, message] of cases) {
+        await writeFile(path.join(t.dir, 'i.idx'), images);
+        await writeFile(path.join(t.dir, 'l.idx'), labels);
+        await writeFile(path.join(t.dir, 'i.gz'), gzipSync(images));
+        const ds = await openDataset({ type: 'idx', images: imagesFile, labels: labelsFile }, model({}), t.dir);
+        await truncate();
+        await expect(collect(ds, 128), `${imagesFile} ${labelsFile}`).rejects.toThrow(message);
+      }
+    } finally {
       await t.cleanup();
     }
   });
