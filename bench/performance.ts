@@ -254,15 +254,7 @@ function decodeTimings(bytes: Uint8Array, chunk: number): [string, number][] {
       }
     }],
   ];
-  const times = decoders.map(() => [] as number[]);
-  for (let r = 0; r < 53; r++) {
-    decoders.forEach(([, fn], k) => {
-      const t0 = performance.now();
-      fn();
-      if (r >= 2) times[k].push(performance.now() - t0);
-    });
-  }
-  return decoders.map(([label], k) => [label, [...times[k]].sort((a, b) => a - b)[times[k].length >> 1]]);
+  return interleavedMedians(decoders);
 }
 
 /**
@@ -299,6 +291,11 @@ function confidenceTimings(): [string, number][] {
     ['WebAssembly SIMD kernel, copies in and out included (the default)', () => topSoftmaxConfidence(logits, preds, C)],
   ];
   if (!softmaxSettings.wasm) paths.pop();
+  return interleavedMedians(paths);
+}
+
+/** Median ms of each labelled function over 51 rounds in turn (two untimed rounds first). */
+function interleavedMedians(paths: [string, () => unknown][]): [string, number][] {
   const times = paths.map(() => [] as number[]);
   for (let r = 0; r < 53; r++) {
     paths.forEach(([, fn], k) => {
