@@ -121,11 +121,19 @@ export class OnnxModel implements Model {
     return data;
   }
 
-  /** Model-space input → [N, C] outputs, splitting/padding to the fixed batch when there is one. */
-  async predictModelSpace(xModel: Float32Array, n: number): Promise<Float32Array> {
-    const per = sampleSize([n, ...this.meta.sampleShape]);
+  /**
+   * Model-space input → [N, C] outputs, splitting/padding to the fixed batch when there is one. Not an
+   * async function: the common case (a dynamic batch that fits in one run) returns runChunk's promise
+   * itself, without another async frame per batch on the thread that runs inference.
+   */
+  predictModelSpace(xModel: Float32Array, n: number): Promise<Float32Array> {
     const chunk = this.meta.fixedBatch ?? Math.max(1, this.preferredBatch);
     if (n <= chunk && this.meta.fixedBatch === null) return this.runChunk(xModel, n);
+    return this.predictInChunks(xModel, n, chunk);
+  }
+
+  private async predictInChunks(xModel: Float32Array, n: number, chunk: number): Promise<Float32Array> {
+    const per = sampleSize([n, ...this.meta.sampleShape]);
     const parts: Float32Array[] = [];
     for (let s = 0; s < n; s += chunk) {
       const m = Math.min(chunk, n - s);
@@ -159,17 +167,13 @@ export class OnnxModel implements Model {
     }
   }
 
-  // Not an async function: the clean pass calls this once per batch on the thread that runs inference,
-  // so the common case (a dynamic batch that fits in one run, outputs known) returns runChunk's promise
-  // itself instead of awaiting it through two more async frames. Errors still arrive as rejections.
+  // Not an async function either (see predictModelSpace); errors still arrive as rejections.
   predict(x: Batch): Promise<Float32Array> {
     try {
       this.checkBatch(x);
       const n = x.shape[0];
       if (n === 0) return Promise.resolve(new Float32Array(0));
-      const xModel = toModelSpace(this.transform, x.data, this.meta.sampleShape);
-      const chunk = this.meta.fixedBatch ?? Math.max(1, this.preferredBatch);
-      const out = n <= chunk && this.meta.fixedBatch === null ? this.runChunk(xModel, n) : this.predictModelSpace(xModel, n);
+      const out = this.predictModelSpace(toModelSpace(this.transform, x.data, this.meta.sampleShape), n);
       if (this.outputKindResolved) return out;
       return out.then((o) => {
         this.resolveOutputKind(o);
