@@ -1,7 +1,7 @@
 import type { Rng } from '../../../src/random.js';
 import { ZIGGURAT_TABLES } from '../kernels/normal.js';
 import { growMemory, instantiateBase64 } from '../../../src/wasm-instance.js';
-import { WASM_MAX_BYTES, wasmKernels } from './loader.js';
+import { WASM_MAX_BYTES, wasmKernels, withRngState } from './loader.js';
 import { NOISE_WASM_BASE64 } from './noise.generated.js';
 
 /**
@@ -104,17 +104,13 @@ function scratch(k: NoiseExports, sizes: number[]): number[] | null {
 }
 
 /**
- * Run `body` with the Rng's state at ST; the advanced state goes back into the Rng, also when `body` throws (the
- * Rng then continues after the draws the kernel made). Exported for tests.
+ * withRngState (./loader.ts) at this module's ST, counting the kernel run when `body` returns. Exported for tests.
  */
 export function withState(k: Pick<NoiseExports, 'memory'>, rng: Rng, body: () => void): void {
-  rng.saveState(new Int32Array(k.memory.buffer, ST, 4));
-  try {
+  withRngState(k, ST, rng, () => {
     body();
     noiseWasmRuns.count++;
-  } finally {
-    rng.loadState(new Int32Array(k.memory.buffer, ST, 4));
-  }
+  });
 }
 
 /** gaussian_noise (speckle false) or speckle_noise (true) of uint8 `src` with parameter c; null: use JavaScript. */
