@@ -16,8 +16,6 @@ export interface RecordBatcherOptions {
   height: number;
   channels: number;
   layout: 'NCHW' | 'NHWC';
-  /** Bytes already in the model's order (NHWC, or one channel): they convert as runs, without per-image objects. */
-  inOrder: boolean;
   /** Deliver DataBatch.images (uint8 HWC copies). */
   includeImages: boolean;
   /** Records usable in this pass at most (the dataset's limit, or its record count). */
@@ -32,7 +30,16 @@ export interface RecordBatcherOptions {
   carryAt: number;
 }
 
+/**
+ * Whether IDX bytes (HWC) are already in the model's order: NHWC, or one channel. Such records convert
+ * as runs, without per-image objects; NCHW colour goes through rawImagesToBatch per image (it transposes).
+ */
+export function inModelOrder(layout: 'NCHW' | 'NHWC', channels: number): boolean {
+  return layout === 'NHWC' || channels === 1;
+}
+
 export class RecordBatcher {
+  private readonly inOrder: boolean;
   private readonly per: number;
   private readonly shape: number[];
   private readonly keepImages: boolean;
@@ -58,9 +65,10 @@ export class RecordBatcher {
   private k = 0;
 
   constructor(private readonly o: RecordBatcherOptions) {
+    this.inOrder = inModelOrder(o.layout, o.channels);
     this.per = o.width * o.height * o.channels;
     this.shape = o.layout === 'NHWC' ? [o.height, o.width, o.channels] : [o.channels, o.height, o.width];
-    this.keepImages = o.includeImages || !o.inOrder;
+    this.keepImages = o.includeImages || !this.inOrder;
     this.passLabels = new Int32Array(o.limit);
     this.passRows = new Int32Array(o.limit);
   }
@@ -158,7 +166,7 @@ export class RecordBatcher {
     this.closeRun();
     const { o, m, per } = this;
     const slot = this.turn++ % 2;
-    const data = !o.inOrder
+    const data = !this.inOrder
       ? rawImagesToBatch(this.images, o.layout, o.buffers?.[slot]).data
       : o.slots
         ? o.slots.convert(this.runs, m * per, slot)

@@ -12,7 +12,7 @@ import { unitSimdSlots } from './unit-simd.js';
 import { fingerprintFiles } from './fingerprint.js';
 import { unknownLabelReason } from './labels.js';
 import { gunzipFile, LabelCursor, readExactly, recordChunks } from './idx-read.js';
-import { RecordBatcher } from './idx-batcher.js';
+import { inModelOrder, RecordBatcher } from './idx-batcher.js';
 
 /**
  * IDX format (LeCun et al., the MNIST distribution format): a 4-byte magic 0x00 0x00 <type> <ndim>,
@@ -207,9 +207,7 @@ export class IdxDataset implements Dataset {
     const { count, height, width, channels } = this.header;
     const per = height * width * channels;
     const layout = this.target.layout;
-    // Bytes already in the model's order (NHWC, or one channel) convert as runs; NCHW colour goes
-    // through rawImagesToBatch per image (it transposes).
-    const inOrder = layout === 'NHWC' || channels === 1;
+    const inOrder = inModelOrder(layout, channels);
     const keepImages = includeImages || !inOrder;
     // Two buffers in turn for a transient consumer (BatchOptions.transient): batch k+2 reuses batch k's.
     // When it can, a transient pass reads the file into WebAssembly memory and converts it there into
@@ -217,7 +215,8 @@ export class IdxDataset implements Dataset {
     // holds two chunk areas, so the next chunk is read ahead into one while batches are cut from the
     // other (see recordChunks), then room for one batch, where a batch that a chunk leaves unfinished is
     // kept. Chunks are at most ARENA_CHUNK_BYTES: reads overlap inference, so smaller reads cost nothing
-    // in time, and 2, 4 and 8 MB chunks measured no faster on the 10,000-image bench.
+    // in time; 2, 4 and 8 MB chunks were tried on the performance bench's 10,000 images and gained nothing
+    // beyond run-to-run noise.
     const arenaPass = transient && inOrder && !keepImages;
     const perChunk = Math.max(batchSize, Math.floor(Math.min(idxReadSettings.chunkBytes, arenaPass ? ARENA_CHUNK_BYTES : Infinity) / per));
     const areaBytes = perChunk * per;
@@ -231,7 +230,6 @@ export class IdxDataset implements Dataset {
       height,
       channels,
       layout,
-      inOrder,
       includeImages,
       limit: Math.min(count, this.spec.limit ?? Infinity),
       numClasses: this.classNames.length,
