@@ -164,8 +164,8 @@ export interface UnitSimdSlots {
   /**
    * Hands the memory back for the next unitSimdSlots call; this object and every view it gave out
    * must not be used after. A pass that ends releases its slots: a WebAssembly memory reserves address
-   * space and V8 answers each fresh one with a full garbage collection (one per audit in BENCHMARKS.md's
-   * repeated clean passes, several ms on the inference thread and a marking thread beside onnxruntime's).
+   * space and V8 answers each fresh one with a full garbage collection (seen with node --trace-gc on
+   * the performance bench: a Mark-Compact per audit with a fresh memory per pass, none with reuse).
    */
   release(): void;
 }
