@@ -1015,60 +1015,6 @@ export function resizeH(src: usize, srcRow: i32, rows: i32, tmp: usize, rw: i32,
       // loaded vector is 0), converted signed (values 0..255). The 4-byte loads read one byte past a pixel: the
       // window is followed by tmp in the same memory.
       let x = 0;
-      // four taps (cubic), unrolled: constant offsets into the tap tables, tap by tap as the loop below
-      if (taps == 4) {
-        for (; x + 2 <= rw; x += 2) {
-          let v0 = f64x2.splat(0);
-          let v1 = v0;
-          let v2 = v0;
-          const xw0 = xw + (<usize>x << 5);
-          const xo0 = xo + (<usize>x << 4);
-          {
-            const w0 = v128.load64_splat(xw0, 0);
-            const w1 = v128.load64_splat(xw0, 32);
-            const wm = i64x2.shuffle(w0, w1, 0, 3);
-            let v = v128.load32_zero(s + <usize>load<i32>(xo0, 0));
-            v = v128.load32_lane(s + <usize>load<i32>(xo0, 16), v, 1);
-            v0 = f64x2.add(v0, f64x2.mul(w0, f64x2.convert_low_i32x4_s(i8x16.shuffle(v, v, 0, 15, 15, 15, 1, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15))));
-            v1 = f64x2.add(v1, f64x2.mul(wm, f64x2.convert_low_i32x4_s(i8x16.shuffle(v, v, 2, 15, 15, 15, 4, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15))));
-            v2 = f64x2.add(v2, f64x2.mul(w1, f64x2.convert_low_i32x4_s(i8x16.shuffle(v, v, 5, 15, 15, 15, 6, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15))));
-          }
-          {
-            const w0 = v128.load64_splat(xw0, 8);
-            const w1 = v128.load64_splat(xw0, 40);
-            const wm = i64x2.shuffle(w0, w1, 0, 3);
-            let v = v128.load32_zero(s + <usize>load<i32>(xo0, 4));
-            v = v128.load32_lane(s + <usize>load<i32>(xo0, 20), v, 1);
-            v0 = f64x2.add(v0, f64x2.mul(w0, f64x2.convert_low_i32x4_s(i8x16.shuffle(v, v, 0, 15, 15, 15, 1, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15))));
-            v1 = f64x2.add(v1, f64x2.mul(wm, f64x2.convert_low_i32x4_s(i8x16.shuffle(v, v, 2, 15, 15, 15, 4, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15))));
-            v2 = f64x2.add(v2, f64x2.mul(w1, f64x2.convert_low_i32x4_s(i8x16.shuffle(v, v, 5, 15, 15, 15, 6, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15))));
-          }
-          {
-            const w0 = v128.load64_splat(xw0, 16);
-            const w1 = v128.load64_splat(xw0, 48);
-            const wm = i64x2.shuffle(w0, w1, 0, 3);
-            let v = v128.load32_zero(s + <usize>load<i32>(xo0, 8));
-            v = v128.load32_lane(s + <usize>load<i32>(xo0, 24), v, 1);
-            v0 = f64x2.add(v0, f64x2.mul(w0, f64x2.convert_low_i32x4_s(i8x16.shuffle(v, v, 0, 15, 15, 15, 1, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15))));
-            v1 = f64x2.add(v1, f64x2.mul(wm, f64x2.convert_low_i32x4_s(i8x16.shuffle(v, v, 2, 15, 15, 15, 4, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15))));
-            v2 = f64x2.add(v2, f64x2.mul(w1, f64x2.convert_low_i32x4_s(i8x16.shuffle(v, v, 5, 15, 15, 15, 6, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15))));
-          }
-          {
-            const w0 = v128.load64_splat(xw0, 24);
-            const w1 = v128.load64_splat(xw0, 56);
-            const wm = i64x2.shuffle(w0, w1, 0, 3);
-            let v = v128.load32_zero(s + <usize>load<i32>(xo0, 12));
-            v = v128.load32_lane(s + <usize>load<i32>(xo0, 28), v, 1);
-            v0 = f64x2.add(v0, f64x2.mul(w0, f64x2.convert_low_i32x4_s(i8x16.shuffle(v, v, 0, 15, 15, 15, 1, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15))));
-            v1 = f64x2.add(v1, f64x2.mul(wm, f64x2.convert_low_i32x4_s(i8x16.shuffle(v, v, 2, 15, 15, 15, 4, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15))));
-            v2 = f64x2.add(v2, f64x2.mul(w1, f64x2.convert_low_i32x4_s(i8x16.shuffle(v, v, 5, 15, 15, 15, 6, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15))));
-          }
-          const q = d + <usize>x * 24;
-          v128.store(q, v0);
-          v128.store(q, v1, 16);
-          v128.store(q, v2, 32);
-        }
-      }
       for (; x + 2 <= rw; x += 2) {
         let v0 = f64x2.splat(0);
         let v1 = v0;
